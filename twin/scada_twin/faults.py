@@ -1,0 +1,78 @@
+"""Injected faults: the transport and the host models consult this before acting.
+
+A fault is armed for one host and kind, optionally for a limited number of hits and with
+parameters (for ``slow``: extra seconds; for ``operation_fails``: the operation name and the
+message). ``take`` consumes one hit and returns the fault's parameters, or None.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from typing import Any
+
+#: The fault kinds the twin understands, with what each does.
+KINDS = {
+    "down": "the host's listeners refuse connections (connection refused)",
+    "reset_during_command": "the TCP connection is closed while a command is running",
+    "slow": "every request to the host takes `seconds` longer",
+    "quota": "the next Command answers WS-Man fault 0x803381A6 (quota exceeded)",
+    "busy": "the next Send answers WS-Man fault 170 (busy)",
+    "disk_full": "writes on the host's file system fail with 'not enough space'",
+    "operation_fails": "the named operation (`operation`) fails with `message`",
+}
+
+
+@dataclasses.dataclass
+class Fault:
+    kind: str
+    host: str
+    params: dict[str, Any]
+    remaining: int | None  # None: until cleared
+
+
+class FaultPlan:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+
+    def inject(self, host: str, kind: str, count: int | None = None, **params: Any) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(sorted(KINDS))}")
+        with self._lock:
+            self._faults.append(Fault(kind, host, params, count))
+
+    def clear(self, host: str | None = None, kind: str | None = None) -> None:
+        with self._lock:
+            self._faults = [f for f in self._faults
+                            if not ((host is None or f.host == host)
+                                    and (kind is None or f.kind == kind))]
+
+    def active(self, host: str, kind: str, **match: Any) -> dict[str, Any] | None:
+        """The parameters of a matching fault, without consuming a hit."""
+        with self._lock:
+            fault = self._find(host, kind, match)
+            return dict(fault.params) if fault else None
+
+    def take(self, host: str, kind: str, **match: Any) -> dict[str, Any] | None:
+        """Consume one hit of a matching fault and return its parameters."""
+        with self._lock:
+            fault = self._find(host, kind, match)
+            if fault is None:
+                return None
+            if fault.remaining is not None:
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+            return dict(fault.params)
+
+    def listing(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dataclasses.asdict(f) for f in self._faults]
+
+    def _find(self, host: str, kind: str, match: dict[str, Any]) -> Fault | None:
+        for fault in self._faults:
+            if fault.host == host and fault.kind == kind and all(
+                    fault.params.get(k) == v for k, v in match.items() if k in fault.params):
+                return fault
+        return None

@@ -1,0 +1,145 @@
+"""A Windows-like file system held in memory: drive-letter paths, case-insensitive names.
+
+Operation handlers and ansible's put_file/fetch_file work on it. Free space is accounted, so
+"disk full" is a real condition (and an injectable fault), not a flag the handlers fake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ntpath
+import threading
+from typing import Callable, Iterator
+
+
+class FileSystemError(OSError):
+    """A path problem a real Windows host would report (not found, is a directory, ...)."""
+
+
+class DiskFullError(FileSystemError):
+    def __init__(self, path: str) -> None:
+        super().__init__(f"There is not enough space on the disk. ({path})")
+
+
+def normalize(path: str) -> str:
+    """Canonical absolute form: backslashes, no trailing separator, '..' resolved.
+
+    Raises FileSystemError for a relative path: the twin has no current directory.
+    """
+    path = path.replace("/", "\\")
+    drive, rest = ntpath.splitdrive(path)
+    if not drive or not rest.startswith("\\"):
+        raise FileSystemError(f"Path is not absolute: {path}")
+    return ntpath.normpath(drive.upper() + rest)
+
+
+def _key(path: str) -> str:
+    return normalize(path).lower()
+
+
+class FileSystem:
+    def __init__(self, capacity_bytes: int, free_bytes: int,
+                 disk_full: Callable[[], bool] = lambda: False) -> None:
+        self._lock = threading.RLock()
+        self._files: dict[str, tuple[str, bytes]] = {}  # key -> (display path, content)
+        self._dirs: dict[str, str] = {}
+        self.capacity_bytes = capacity_bytes
+        self._baseline_used = capacity_bytes - free_bytes
+        self._disk_full = disk_full
+
+    # -- queries -------------------------------------------------------------------------
+    @property
+    def free_bytes(self) -> int:
+        with self._lock:
+            used = sum(len(c) for _, c in self._files.values())
+            return max(0, self.capacity_bytes - self._baseline_used - used)
+
+    def is_file(self, path: str) -> bool:
+        with self._lock:
+            return _key(path) in self._files
+
+    def is_dir(self, path: str) -> bool:
+        key = _key(path)
+        with self._lock:
+            return key in self._dirs or ntpath.splitdrive(normalize(path))[1] == "\\"
+
+    def exists(self, path: str) -> bool:
+        return self.is_file(path) or self.is_dir(path)
+
+    def read(self, path: str) -> bytes:
+        with self._lock:
+            try:
+                return self._files[_key(path)][1]
+            except KeyError:
+                if self.is_dir(path):
+                    raise FileSystemError(f"Access to the path '{path}' is denied.") from None
+                raise FileSystemError(f"Could not find file '{path}'.") from None
+
+    def size(self, path: str) -> int:
+        return len(self.read(path))
+
+    def sha256(self, path: str) -> str:
+        return hashlib.sha256(self.read(path)).hexdigest()
+
+    def listdir(self, path: str) -> list[str]:
+        """Display names of the direct children of a directory."""
+        prefix = _key(path).rstrip("\\") + "\\"
+        with self._lock:
+            if not self.is_dir(path):
+                raise FileSystemError(f"Could not find a part of the path '{path}'.")
+            names = set()
+            for key, display in list(self._files.items()) + [(k, (v, b"")) for k, v in self._dirs.items()]:
+                if key.startswith(prefix) and "\\" not in key[len(prefix):]:
+                    names.add(ntpath.basename(display[0]))
+            return sorted(names, key=str.lower)
+
+    def walk_files(self, path: str) -> Iterator[str]:
+        """Display paths of every file below ``path``, sorted."""
+        prefix = _key(path).rstrip("\\") + "\\"
+        with self._lock:
+            found = [d for k, (d, _) in self._files.items() if k.startswith(prefix)]
+        yield from sorted(found, key=str.lower)
+
+    # -- changes -------------------------------------------------------------------------
+    def mkdir(self, path: str) -> None:
+        path = normalize(path)
+        with self._lock:
+            if _key(path) in self._files:
+                raise FileSystemError(f"A file exists at '{path}'.")
+            current = path
+            while ntpath.splitdrive(current)[1] not in ("\\", ""):
+                self._dirs.setdefault(current.lower(), current)
+                current = ntpath.dirname(current)
+
+    def write(self, path: str, content: bytes) -> None:
+        path = normalize(path)
+        with self._lock:
+            if self.is_dir(path):
+                raise FileSystemError(f"Access to the path '{path}' is denied.")
+            previous = len(self._files.get(path.lower(), ("", b""))[1])
+            if self._disk_full() or len(content) - previous > self.free_bytes:
+                raise DiskFullError(path)
+            self.mkdir(ntpath.dirname(path))
+            self._files[path.lower()] = (path, bytes(content))
+
+    def append(self, path: str, content: bytes) -> None:
+        with self._lock:
+            existing = self.read(path) if self.is_file(path) else b""
+            self.write(path, existing + content)
+
+    def remove(self, path: str, recurse: bool = False) -> None:
+        key = _key(path)
+        with self._lock:
+            if key in self._files:
+                del self._files[key]
+                return
+            if not self.is_dir(path):
+                raise FileSystemError(f"Cannot find path '{path}' because it does not exist.")
+            prefix = key.rstrip("\\") + "\\"
+            inside = [k for k in list(self._files) + list(self._dirs) if k.startswith(prefix)]
+            if inside and not recurse:
+                raise FileSystemError(f"The directory '{path}' is not empty.")
+            for k in inside:
+                self._files.pop(k, None)
+                self._dirs.pop(k, None)
+            self._dirs.pop(key, None)

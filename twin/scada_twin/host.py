@@ -1,0 +1,54 @@
+"""One simulated Windows host: its identity, accounts, file system and installed products.
+
+The model knows nothing of WS-Management; the transport asks it to authenticate users and to
+start commands, and handlers change its state through it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from .costs import CostModel
+from .faults import FaultPlan
+from .filesystem import FileSystem
+from .shell.process import Process
+from .spec import HostSpec
+from .timeline import Timeline
+
+
+class Host:
+    def __init__(self, spec: HostSpec, costs: CostModel, timeline: Timeline,
+                 faults: FaultPlan) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.costs = costs
+        self.timeline = timeline
+        self.faults = faults
+        self.lock = threading.RLock()
+        self.fs = FileSystem(spec.disk_total_bytes, spec.disk_free_bytes,
+                             disk_full=lambda: faults.active(spec.name, "disk_full") is not None)
+        self.fs.mkdir("C:\\Windows\\Temp")
+        self.fs.mkdir(spec.data_drive + "\\")
+        self.commands_started = 0
+
+    # -- what the transport needs ----------------------------------------------------------
+    @property
+    def address(self) -> str:
+        return self.spec.address
+
+    def check_password(self, user: str, password: str) -> bool:
+        """Basic authentication: ``user`` may be 'DOMAIN\\user', 'user@domain' or 'user'."""
+        name = user.split("\\")[-1].split("@")[0].lower()
+        return any(a.user.lower() == name and a.password == password for a in self.spec.accounts)
+
+    def ntlm_user_lines(self) -> list[str]:
+        """Lines for pyspnego's NTLM_USER_FILE: 'DOMAIN:USER:PASSWORD'."""
+        return [f"{a.domain}:{a.user}:{a.password}" for a in self.spec.accounts]
+
+    def start_command(self, command: str, arguments: list[str], user: str) -> Process:
+        """Start what a WinRS Command asked for; see ``shell.dispatch``."""
+        from .shell import dispatch  # late import: dispatch imports the operation handlers
+
+        with self.lock:
+            self.commands_started += 1
+        return dispatch.start_command(self, command, arguments, user)

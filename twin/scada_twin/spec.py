@@ -1,0 +1,134 @@
+"""The plant spec: which hosts the twin simulates and what is installed on them.
+
+A spec is a YAML (or JSON) file; ``docs/plant-spec.md`` documents every key. Loading validates
+it and fills defaults, so the rest of the twin works with plain, complete dataclasses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import pathlib
+from typing import Any
+
+import yaml
+
+
+class SpecError(ValueError):
+    """The spec file is not valid; the message names the key."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Account:
+    user: str
+    password: str
+    domain: str = ""
+
+
+@dataclasses.dataclass
+class HostSpec:
+    name: str
+    address: str
+    accounts: list[Account]
+    http_port: int = 5985
+    https_port: int = 5986
+    os_caption: str = "Microsoft Windows Server 2022 Standard"
+    os_version: str = "10.0.20348"
+    computer_name: str = ""
+    data_drive: str = "D:"
+    disk_total_bytes: int = 200 * 1024**3
+    disk_free_bytes: int = 120 * 1024**3
+    products: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class PlantSpec:
+    name: str
+    hosts: list[HostSpec]
+    time_scale: float = 1.0
+    allow_basic_http: bool = False
+    cost: dict[str, Any] = dataclasses.field(default_factory=dict)
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def host(self, name: str) -> HostSpec:
+        for host in self.hosts:
+            if host.name == name:
+                return host
+        raise KeyError(name)
+
+
+def load(path: str | pathlib.Path) -> PlantSpec:
+    text = pathlib.Path(path).read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path}: not valid YAML: {exc}") from exc
+    return parse(data)
+
+
+def parse(data: Any) -> PlantSpec:
+    if not isinstance(data, dict):
+        raise SpecError("the spec must be a mapping")
+    hosts_data = data.get("hosts")
+    if not isinstance(hosts_data, list) or not hosts_data:
+        raise SpecError("'hosts' must be a non-empty list")
+    hosts = [_parse_host(i, h) for i, h in enumerate(hosts_data)]
+    _check_unique(hosts)
+    known = {"name", "hosts", "time_scale", "allow_basic_http", "cost"}
+    return PlantSpec(
+        name=str(data.get("name", "plant")),
+        hosts=hosts,
+        time_scale=float(data.get("time_scale", 1.0)),
+        allow_basic_http=bool(data.get("allow_basic_http", False)),
+        cost=dict(data.get("cost") or {}),
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+def _parse_host(index: int, data: Any) -> HostSpec:
+    where = f"hosts[{index}]"
+    if not isinstance(data, dict):
+        raise SpecError(f"{where} must be a mapping")
+    for key in ("name", "address", "accounts"):
+        if key not in data:
+            raise SpecError(f"{where}: '{key}' is required")
+    try:
+        address = ipaddress.ip_address(str(data["address"]))
+    except ValueError as exc:
+        raise SpecError(f"{where}.address: {exc}") from exc
+    if not address.is_loopback:
+        raise SpecError(f"{where}.address: the twin only listens on loopback, not {address}")
+    accounts = data["accounts"]
+    if not isinstance(accounts, list) or not accounts:
+        raise SpecError(f"{where}.accounts must be a non-empty list")
+    disk = data.get("disk") or {}
+    os_data = data.get("os") or {}
+    return HostSpec(
+        name=str(data["name"]),
+        address=str(address),
+        accounts=[_parse_account(f"{where}.accounts[{i}]", a) for i, a in enumerate(accounts)],
+        http_port=int(data.get("http_port", 5985)),
+        https_port=int(data.get("https_port", 5986)),
+        os_caption=str(os_data.get("caption", HostSpec.os_caption)),
+        os_version=str(os_data.get("version", HostSpec.os_version)),
+        computer_name=str(data.get("computer_name") or str(data["name"]).upper()),
+        data_drive=str(data.get("data_drive", "D:")),
+        disk_total_bytes=int(float(disk.get("total_gb", 200)) * 1024**3),
+        disk_free_bytes=int(float(disk.get("free_gb", 120)) * 1024**3),
+        products=dict(data.get("products") or {}),
+    )
+
+
+def _parse_account(where: str, data: Any) -> Account:
+    if not isinstance(data, dict) or "user" not in data or "password" not in data:
+        raise SpecError(f"{where} needs 'user' and 'password'")
+    return Account(str(data["user"]), str(data["password"]), str(data.get("domain", "")))
+
+
+def _check_unique(hosts: list[HostSpec]) -> None:
+    names = [h.name for h in hosts]
+    endpoints = [(h.address, p) for h in hosts for p in (h.http_port, h.https_port)]
+    if len(set(names)) != len(names):
+        raise SpecError("host names must be unique")
+    if len(set(endpoints)) != len(endpoints):
+        raise SpecError("two hosts share an address and port")
