@@ -6,6 +6,7 @@ start commands, and handlers change its state through it.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 
 from .costs import CostModel
@@ -49,6 +50,11 @@ class Host:
         """Start what a WinRS Command asked for; see ``shell.dispatch``."""
         from .shell import dispatch  # late import: dispatch imports the operation handlers
 
+        line = " ".join([command, *arguments])
         with self.lock:
             self.commands_started += 1
+        # The hash, not the text: tests prove the command line is constant across parameter
+        # values, and the timeline never holds what a command carried.
+        self.timeline.record(self.name, "winrs.command", user=user,
+                             command_sha256=hashlib.sha256(line.encode("utf-8")).hexdigest())
         return dispatch.start_command(self, command, arguments, user)

@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, scada.redundancy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The shared shape of every scada.redundancy action plugin.
+
+A plugin declares its ``argument_spec`` and implements ``execute``; this base validates the
+arguments, turns operation failures into task failures that name the host, the operation and
+the cause, and connection failures into ``unreachable`` results. Nothing escapes as a traceback.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
+    OperationFailed,
+    OperationUnreachable,
+    run_operation,
+)
+
+display = Display()
+
+
+class OperationAction(ActionBase):
+    """Base class: subclasses set ``argument_spec`` and implement ``execute``."""
+
+    TRANSFERS_FILES = False
+    _requires_connection = True
+    _supports_check_mode = True
+    _supports_async = False
+
+    argument_spec: dict[str, dict[str, t.Any]] = {}
+    #: Extra validation rules accepted by ``validate_argument_spec`` (mutually_exclusive, ...).
+    argument_rules: dict[str, t.Any] = {}
+
+    def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        result = super().run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        dummy, args = self.validate_argument_spec(argument_spec=self.argument_spec,
+                                                  **self.argument_rules)
+        host = task_vars.get("inventory_hostname", self._connection._play_context.remote_addr)
+        try:
+            result.update(self.execute(args, task_vars))
+        except OperationUnreachable as exc:
+            result.update(unreachable=True, changed=False,
+                          msg=f"{host}: cannot reach the host: {exc}")
+        except OperationFailed as exc:
+            result.update(failed=True, changed=False, category=exc.category,
+                          msg=f"{host}: {exc.operation} failed: {exc.msg}", **exc.details)
+        result.setdefault("changed", False)
+        return result
+
+    def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Do the plugin's work; return the result keys documented in its RETURN block."""
+        raise NotImplementedError
+
+    def operation(self, name: str, params: dict[str, t.Any], data: bytes | None = None) -> dict[str, t.Any]:
+        """Run one operation on this task's host and return its result document."""
+        return run_operation(self._connection, name, params, data=data, display=display).data

@@ -1,0 +1,1 @@
+"""Helpers for the test suites: twin plants on private loopback addresses, ansible runs."""

@@ -1,0 +1,55 @@
+"""Start twin plants for tests, each on loopback addresses no other plant in this run uses."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pathlib
+from typing import Any
+
+from scada_twin.plant import Plant
+from scada_twin.spec import parse
+
+PASSWORD = "Test-Only-Passw0rd!"
+USER = "scada-admin"
+# 127.0.0.x is the lab plant's; tests take 127.<pid-derived>.<n>.<host>, unique per run.
+_SECOND_OCTET = 100 + os.getpid() % 100
+_PLANTS = itertools.count(1)
+
+
+def plant_spec(host_names: list[str], **extra: Any) -> dict[str, Any]:
+    """A spec dict for a plant of ``host_names``, each with Power Operation installed."""
+    third = next(_PLANTS) % 250
+    hosts = []
+    for index, name in enumerate(host_names, start=1):
+        hosts.append({
+            "name": name,
+            "address": f"127.{_SECOND_OCTET}.{third}.{index}",
+            "computer_name": name.upper(),
+            "accounts": [{"user": USER, "password": PASSWORD}],
+            "products": {"power_operation": {"version": "2024"}},
+        })
+    return {"name": "test", "time_scale": 0.01, "hosts": hosts, **extra}
+
+
+def start_plant(spec: dict[str, Any], state_dir: pathlib.Path) -> Plant:
+    return Plant(parse(spec), state_dir).start()
+
+
+def inventory(plant: Plant, path: pathlib.Path, **host_vars: Any) -> pathlib.Path:
+    """Write an INI-free YAML inventory for ``plant``: NTLM over HTTP with encryption."""
+    import yaml
+
+    hosts = {name: {"ansible_host": host.address, "ansible_port": host.spec.http_port}
+             for name, host in plant.hosts.items()}
+    data = {"all": {"hosts": hosts, "vars": {
+        "ansible_connection": "winrm",
+        "ansible_winrm_scheme": "http",
+        "ansible_winrm_transport": "ntlm",
+        "ansible_winrm_message_encryption": "always",
+        "ansible_user": USER,
+        "ansible_password": PASSWORD,
+        **host_vars,
+    }}}
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path

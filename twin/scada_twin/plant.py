@@ -1,0 +1,107 @@
+"""A running plant: the hosts of a spec, their WS-Management listeners, faults and timeline.
+
+This is the twin's Python API::
+
+    with Plant(spec.load("plant.yml"), state_dir) as plant:
+        plant.inject("po-b", "down")
+        ...
+        events = plant.timeline.events()
+"""
+
+from __future__ import annotations
+
+import pathlib
+import tempfile
+from typing import Any
+
+from .costs import CostModel
+from .faults import FaultPlan
+from .host import Host
+from .spec import PlantSpec
+from .timeline import Timeline
+from .wsman.server import WsmanServer
+
+
+class Plant:
+    def __init__(self, spec: PlantSpec, state_dir: str | pathlib.Path | None = None) -> None:
+        self.spec = spec
+        self._own_dir = None if state_dir else tempfile.TemporaryDirectory(prefix="scada-twin-")
+        self.state_dir = pathlib.Path(state_dir or self._own_dir.name)  # type: ignore[union-attr]
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.costs = CostModel(time_scale=spec.time_scale, **spec.cost)
+        self.timeline = Timeline()
+        self.faults = FaultPlan()
+        self.hosts = {h.name: Host(h, self.costs, self.timeline, self.faults) for h in spec.hosts}
+        self.server = WsmanServer(list(self.hosts.values()),
+                                  allow_basic_http=spec.allow_basic_http,
+                                  cert_dir=self.state_dir / "pki")
+        self._running = False
+
+    @property
+    def ca_cert_path(self) -> pathlib.Path:
+        """The CA that signed every host's HTTPS certificate; clients validate against it."""
+        return self.server.ca_cert_path
+
+    def start(self) -> "Plant":
+        self.server.start()
+        self._running = True
+        self.timeline.record("plant", "plant.started", hosts=sorted(self.hosts))
+        return self
+
+    def stop(self) -> None:
+        if self._running:
+            self.server.stop()
+            self._running = False
+            self.timeline.record("plant", "plant.stopped")
+        if self._own_dir is not None:
+            self._own_dir.cleanup()
+            self._own_dir = None
+
+    def __enter__(self) -> "Plant":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- faults ----------------------------------------------------------------------------
+    def inject(self, host: str, kind: str, count: int | None = None, **params: Any) -> None:
+        """Arm a fault (see ``faults.KINDS``); ``down`` closes the host's listeners at once."""
+        self._host(host)
+        self.faults.inject(host, kind, count, **params)
+        self.timeline.record(host, "fault.injected", fault=kind, count=count, **params)
+        if kind == "down":
+            self.server.set_host_down(host, True)
+
+    def clear(self, host: str | None = None, kind: str | None = None) -> None:
+        for name in self.hosts if host is None else [self._host(host).name]:
+            if kind in (None, "down") and self.faults.active(name, "down") is not None:
+                self.server.set_host_down(name, False)
+        self.faults.clear(host, kind)
+        self.timeline.record(host or "plant", "fault.cleared", fault=kind)
+
+    # -- state -----------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        return {
+            "name": self.spec.name,
+            "time_scale": self.costs.time_scale,
+            "ca_cert": str(self.ca_cert_path),
+            "faults": self.faults.listing(),
+            "hosts": {name: self._host_state(h) for name, h in self.hosts.items()},
+        }
+
+    def _host_state(self, host: Host) -> dict[str, Any]:
+        return {
+            "address": host.address,
+            "http_port": host.spec.http_port,
+            "https_port": host.spec.https_port,
+            "down": self.faults.active(host.name, "down") is not None,
+            "free_bytes": host.fs.free_bytes,
+            "commands_started": host.commands_started,
+            "products": sorted(host.spec.products),
+        }
+
+    def _host(self, name: str) -> Host:
+        try:
+            return self.hosts[name]
+        except KeyError:
+            raise KeyError(f"no host named {name!r} in plant {self.spec.name!r}") from None
