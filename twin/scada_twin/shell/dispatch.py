@@ -1,0 +1,66 @@
+"""What runs for a WinRS command: decode the command line, then recognise the script.
+
+Recognition looks at stable features of the decoded script text and never runs it:
+
+* the collection's bootstrap (its marker line) -> ``operations.run_bootstrap``;
+* ansible-core 2.19+'s bootstrap_wrapper.ps1 -> ``ansible_manifest`` (action named on stdin);
+* ansible-core 2.18's inline put_file / fetch_file scripts -> ``ansible_legacy``.
+
+Anything else exits 1 at once with a stderr line naming what was refused, so a playbook that
+strays from what the twin models fails loudly instead of appearing to work.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from .. import operations
+from . import ansible_legacy, ansible_manifest, cmdline
+from .process import Process, ProcessIO, ProcessTerminated, ThreadProcess, finished
+
+if TYPE_CHECKING:
+    from ..host import Host
+
+_SERVED = "the twin only runs ansible-core's file transfer and the scada.redundancy operations"
+_SHOWN_LENGTH = 80
+
+Work = Callable[[ProcessIO], int]
+
+
+def start_command(host: "Host", command: str, arguments: list[str], user: str) -> Process:
+    """Start the process WinRS asked for; called by ``Host.start_command``."""
+    try:
+        invocation = cmdline.decode(command, arguments)
+    except cmdline.UnsupportedCommand as exc:
+        return _refused(str(exc))
+    script = invocation.script
+    if operations.BOOTSTRAP_MARKER in script:
+        # run_bootstrap charges the PowerShell start itself, after reading the request.
+        return ThreadProcess(lambda io: operations.run_bootstrap(host, io, user), "bootstrap")
+    if ansible_manifest.is_bootstrap_wrapper(script):
+        return _powershell(host, "ansible-manifest",
+                           lambda io: ansible_manifest.serve(host, io, user, invocation.arguments))
+    legacy = ansible_legacy.match(script)
+    if legacy is not None:
+        return _powershell(host, "ansible-legacy", lambda io: legacy(host, io, user))
+    return _refused(f"unsupported PowerShell script starting '{_first_line(script)}': {_SERVED}")
+
+
+def _powershell(host: "Host", name: str, work: Work) -> Process:
+    """A process that first pays for starting powershell.exe, then does ``work``."""
+
+    def handler(io: ProcessIO) -> int:
+        if not host.costs.sleep(host.costs.powershell_start, io.cancelled):
+            raise ProcessTerminated()
+        return work(io)
+
+    return ThreadProcess(handler, name)
+
+
+def _refused(message: str) -> Process:
+    return finished(1, stderr=f"scada twin: {message}\r\n".encode("utf-8"))
+
+
+def _first_line(script: str) -> str:
+    line = next((text.strip() for text in script.splitlines() if text.strip()), "")
+    return line if len(line) <= _SHOWN_LENGTH else line[:_SHOWN_LENGTH - 3] + "..."
