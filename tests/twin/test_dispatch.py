@@ -156,7 +156,7 @@ def test_split_line_follows_powershell_single_quotes_and_windows_double_quotes()
 # -- the collection's own bootstrap ----------------------------------------------------------
 @pytest.fixture
 def echo_operation():
-    # Load the real handlers first: run_bootstrap only imports them while none is registered.
+    # Load the real handlers first, so the throwaway operation is only an addition to them.
     operations.known_operations()
 
     @operations.operation("test_echo")

@@ -49,6 +49,7 @@ class Call:
 
 Handler = Callable[["Host", Call], dict[str, Any]]
 _HANDLERS: dict[str, Handler] = {}
+_loaded = False
 
 
 def operation(name: str) -> Callable[[Handler], Handler]:
@@ -114,8 +115,10 @@ def _sha256(text: str) -> str:
 
 def _load_handlers() -> None:
     """Import every handler module once so their @operation decorators run."""
-    if _HANDLERS:
+    global _loaded  # noqa: PLW0603 - a once-per-process import guard
+    if _loaded:
         return
+    _loaded = True
     import importlib
     import pkgutil
 
