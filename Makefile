@@ -1,0 +1,183 @@
+# Developer workflow for the scada.redundancy collection (the repository root is the
+# collection root).  `make help` lists the targets; `make test` is what CI runs.
+#
+# Everything is installed by these targets themselves: Debian packages (deps), the
+# virtualenv from pinned requirements (venv), ansible-test's pip bootstrap (sanity).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+ROOT := $(CURDIR)
+VENV ?= $(ROOT)/.venv
+VPY := $(VENV)/bin/python
+
+# The interpreter the venv is built from: 3.13, else 3.12, else 3.11 (tools/find_python).
+# Override on the command line only: `make PYTHON=/path/to/python3.12 venv` (a PYTHON
+# variable in the environment is ignored).
+ifneq ($(origin PYTHON),command line)
+PYTHON := $(shell tools/find_python 2>/dev/null)
+endif
+PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifeq ($(PY_VERSION),3.11)
+REQUIREMENTS := requirements/dev-py311.txt
+else
+REQUIREMENTS := requirements/dev.txt
+endif
+STAMP := $(VENV)/.scada-stamp-py$(PY_VERSION)
+
+# ansible finds the collection through a symlink tree under build/
+COLLECTIONS_DIR := $(ROOT)/build/collections
+COLLECTION_LINK := $(COLLECTIONS_DIR)/ansible_collections/scada/redundancy
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
+# the venv's tools (ansible-playbook, ansible-test, ...) come first for every recipe
+export PATH := $(VENV)/bin:$(PATH)
+
+# Debian packages the tests need (mono-mcs and chromium come later).  python3-venv is added
+# only when the chosen interpreter cannot create a virtualenv with pip (Debian's own 3.11).
+APT_PACKAGES ?=
+ifneq ($(PYTHON),)
+ifneq ($(shell $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null && echo ok),ok)
+APT_PACKAGES += python$(PY_VERSION)-venv
+endif
+endif
+# pip warns about each configured local index that lacks a package; that is noise here
+PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+PYTEST_DIRS := $(wildcard tests/unit tests/twin tests/integration)
+PYTEST_ARGS ?=
+# default per-test timeout (pytest-timeout); a `timeout` ini option or marker wins over it
+export PYTEST_TIMEOUT ?= 900
+LINT_PATHS := $(wildcard roles playbooks)
+PS1_PATHS := plugins
+KEEP_SANITY_TREE ?=
+
+.PHONY: help deps venv collection test pytest sanity lint ps1-check changelog-lint demo requirements clean distclean
+
+help:
+	@cat <<'EOF'
+	make demo            start a twin plant and run the main job against it (tools/demo.py)
+	make test            deps + venv + changelog-lint + ps1-check + lint + sanity + pytest
+	make venv            build or refresh .venv from $(REQUIREMENTS) (Python $(or $(PY_VERSION),?)) + twin/
+	make collection      symlink build/collections/ansible_collections/scada/redundancy -> repo root
+	make pytest          pytest $(PYTEST_DIRS) (extra options: PYTEST_ARGS=...)
+	make sanity          ansible-test sanity --python $(PY_VERSION) on the built collection, no Docker
+	make lint            ansible-lint (profile production) over $(or $(LINT_PATHS),roles/ playbooks/)
+	make ps1-check       tree-sitter syntax check of every *.ps1 under plugins/
+	make changelog-lint  antsibull-changelog lint
+	make deps            apt-get install the Debian packages the tests need (skipped when present)
+	make requirements    re-resolve requirements/*.txt from requirements/*.in
+	make clean           remove build/ and caches;  make distclean  also removes .venv
+	EOF
+
+deps:
+	@missing=""
+	for pkg in $(APT_PACKAGES); do
+	    dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$pkg"
+	done
+	if [ -z "$$missing" ]; then
+	    echo "deps: Debian packages present ($(or $(strip $(APT_PACKAGES)),none needed yet))"
+	else
+	    echo "deps: installing Debian packages:$$missing"
+	    $(SUDO) apt-get update -qq
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing
+	fi
+
+venv: $(STAMP)
+
+# Rebuilt when the pins, the twin's metadata or the interpreter choice change.  The venv is
+# recreated when it is missing, broken or of another Python version, else refreshed in place.
+$(STAMP): $(REQUIREMENTS) twin/pyproject.toml tools/find_python | deps
+	@if [ -z "$(PY_VERSION)" ]; then
+	    echo "venv: no usable Python 3.13, 3.12 or 3.11 (tools/find_python); set PYTHON=..." >&2
+	    exit 1
+	fi
+	echo "venv: $(VENV) with $(PYTHON) (Python $(PY_VERSION)) from $(REQUIREMENTS)"
+	if [ "$$($(VPY) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" != "$(PY_VERSION)" ] \
+	        || ! $(VPY) -m pip --version >/dev/null 2>&1; then
+	    rm -rf "$(VENV)"
+	    "$(PYTHON)" -m venv "$(VENV)"
+	fi
+	rm -f "$(VENV)"/.scada-stamp-py*
+	$(VPY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^pip==' $(REQUIREMENTS)) $(PIP_QUIET)
+	$(VPY) -m pip install --quiet -r $(REQUIREMENTS) $(PIP_QUIET)
+	$(VPY) -m pip install --quiet --no-build-isolation -c $(REQUIREMENTS) -e twin $(PIP_QUIET)
+	$(VPY) -m pip check
+	touch "$@"
+
+collection:
+	@mkdir -p "$(dir $(COLLECTION_LINK))"
+	ln -sfn ../../../.. "$(COLLECTION_LINK)"
+	test -f "$(COLLECTION_LINK)/galaxy.yml"
+
+test: deps venv collection changelog-lint ps1-check lint sanity pytest
+	@echo "make test: all parts passed"
+
+pytest: venv collection
+	@start=$$SECONDS
+	$(VPY) -m pytest $(PYTEST_DIRS) $(PYTEST_ARGS)
+	echo "== pytest passed in $$((SECONDS - start))s"
+
+changelog-lint: venv
+	@start=$$SECONDS
+	$(VENV)/bin/antsibull-changelog lint
+	echo "== changelog-lint passed in $$((SECONDS - start))s"
+
+ps1-check: venv
+	@start=$$SECONDS
+	$(VPY) tools/check_ps1.py $(PS1_PATHS)
+	echo "== ps1-check passed in $$((SECONDS - start))s"
+
+lint: venv collection
+	@start=$$SECONDS
+	if [ -z "$(LINT_PATHS)" ]; then
+	    echo "lint: no roles/ or playbooks/ yet, nothing to lint"
+	else
+	    $(VENV)/bin/ansible-lint --config-file .ansible-lint --offline $(LINT_PATHS)
+	fi
+	echo "== lint passed in $$((SECONDS - start))s"
+
+# ansible-test runs from ansible_collections/scada/redundancy over exactly what the collection
+# ships: the tarball `ansible-galaxy collection build` makes (build_ignore applied), extracted
+# in a temporary directory that is its own git repository.  No Docker: each sanity test gets
+# a virtualenv under ~/.ansible/test/venv, bootstrapped by tools/get_pip_standin.py.
+sanity: venv
+	@start=$$SECONDS
+	$(VPY) tools/install_get_pip_standin.py
+	tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/scada-sanity.XXXXXX")
+	if [ -z "$(KEEP_SANITY_TREE)" ]; then trap 'rm -rf "$$tmp"' EXIT; else echo "sanity: tree kept in $$tmp"; fi
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path "$$tmp/dist" .
+	dest="$$tmp/ansible_collections/scada/redundancy"
+	mkdir -p "$$dest"
+	tar -xzf "$$tmp"/dist/scada-redundancy-*.tar.gz -C "$$dest"
+	if [ ! -d "$$dest/tests/sanity" ]; then mkdir -p "$$dest/tests"; cp -r tests/sanity "$$dest/tests/"; fi
+	cd "$$dest"
+	git init -q .
+	git add -A
+	env -u ANSIBLE_COLLECTIONS_PATH PATH="$(VENV)/bin:$$PATH" \
+	    $(VENV)/bin/ansible-test sanity --python $(PY_VERSION) --requirements --color no $(SANITY_ARGS)
+	echo "== sanity passed in $$((SECONDS - start))s"
+
+demo: venv collection
+	$(VPY) tools/demo.py $(DEMO_ARGS)
+
+# Re-resolve the pins: newest 3.13/3.12 for dev.txt, a 3.11 for dev-py311.txt.
+requirements:
+	@py3=$$(PATH=$$PATH tools/find_python)
+	case "$$("$$py3" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" in
+	    3.11) echo "requirements: no Python >= 3.12 found for requirements/dev.txt" >&2; exit 1;;
+	esac
+	tools/refresh_requirements.sh "$$py3" requirements/dev.in requirements/dev.txt
+	py311=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.11.*/bin/python3.11 2>/dev/null | sort -V | tail -n1)
+	py311=$${py311:-$$(command -v python3.11)}
+	tools/refresh_requirements.sh "$$py311" requirements/dev-py311.in requirements/dev-py311.txt
+
+clean:
+	rm -rf build tests/output .pytest_cache .hypothesis .ansible changelogs/.plugin-cache.yaml scada-redundancy-*.tar.gz
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf "$(VENV)"
