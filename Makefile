@@ -162,11 +162,12 @@ sanity: venv
 	echo "== sanity passed in $$((SECONDS - start))s"
 
 demo: venv collection
+	@if [ ! -f tools/demo.py ]; then echo "demo: tools/demo.py is not written yet" >&2; exit 1; fi
 	$(VPY) tools/demo.py $(DEMO_ARGS)
 
 # Re-resolve the pins: newest 3.13/3.12 for dev.txt, a 3.11 for dev-py311.txt.
 requirements:
-	@py3=$$(PATH=$$PATH tools/find_python)
+	@py3=$$(tools/find_python)
 	case "$$("$$py3" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" in
 	    3.11) echo "requirements: no Python >= 3.12 found for requirements/dev.txt" >&2; exit 1;;
 	esac
