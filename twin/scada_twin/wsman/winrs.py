@@ -1,0 +1,310 @@
+"""WinRS, the cmd shell resource: shells, their commands, and the actions clients send.
+
+Each WinRS action maps to one call on the host's command runner (``Host.start_command``)
+or on the :class:`~scada_twin.shell.process.Process` it returned; everything else here is
+the protocol: ids, streams, command states, timeouts and faults as Windows answers them.
+Shells belong to the host, not to a connection, as on Windows.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import threading
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from typing import Callable
+
+from ..host import Host
+from ..shell.process import Process
+from . import errors
+from .soap import NS, WsmanRequest, q, response
+
+SHELL_URI = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd"
+_SHELL = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/"
+_TRANSFER = "http://schemas.xmlsoap.org/ws/2004/09/transfer/"
+_STATE = _SHELL + "CommandState/"
+_POLL_SLICE = 0.1  # how often a waiting Receive looks at faults and shutdown
+
+
+class ConnectionReset(Exception):
+    """Close the TCP connection at once, without an answer (fault or shutdown)."""
+
+
+@dataclasses.dataclass
+class RequestContext:
+    """Who sent a request and over what; ``closing`` is set when the listener goes away."""
+
+    user: str
+    client_ip: str
+    endpoint: str
+    closing: threading.Event
+
+
+class _Command:
+    """A running command and the output it produced that no Receive has carried yet."""
+
+    def __init__(self, command_id: str, process: Process) -> None:
+        self.id = command_id
+        self.process = process
+        self.lock = threading.Lock()  # one Receive at a time
+        self._stdout = bytearray()
+        self._stderr = bytearray()
+        self._exited = False
+        self.exit_code: int | None = None
+        self.reported_done = False
+
+    def poll(self, wait: float) -> bool:
+        """Gather output, waiting up to ``wait`` only when nothing is pending; any news?"""
+        if not (self._stdout or self._stderr or self._exited):
+            output = self.process.receive(wait)
+            self._stdout += output.stdout
+            self._stderr += output.stderr
+            if output.done:
+                self._exited, self.exit_code = True, output.exit_code
+        return bool(self._stdout or self._stderr or self._exited)
+
+    def take(self, budget: int) -> tuple[bytes, bytes, bool]:
+        """Up to ``budget`` bytes of stdout then stderr, and whether the command is done."""
+        stdout = bytes(self._stdout[:budget])
+        del self._stdout[:len(stdout)]
+        stderr = bytes(self._stderr[:budget - len(stdout)])
+        del self._stderr[:len(stderr)]
+        return stdout, stderr, self._exited and not self._stdout and not self._stderr
+
+
+@dataclasses.dataclass
+class _Shell:
+    id: str
+    owner: str
+    client_ip: str
+    codepage: int
+    input_streams: str
+    output_streams: str
+    working_directory: str | None
+    environment: dict[str, str]
+    commands: dict[str, _Command] = dataclasses.field(default_factory=dict)
+
+    def command(self, command_id: str | None) -> _Command:
+        command = self.commands.get((command_id or "").upper())
+        if command is None:
+            raise errors.command_not_found(command_id or "")
+        return command
+
+
+class WinRS:
+    """The cmd shell resource of one host."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self._lock = threading.Lock()
+        self._shells: dict[str, _Shell] = {}
+        self._actions: dict[str, Callable[[WsmanRequest, RequestContext], bytes]] = {
+            _TRANSFER + "Create": self._create,
+            _TRANSFER + "Delete": self._delete,
+            _SHELL + "Command": self._command,
+            _SHELL + "Send": self._send,
+            _SHELL + "Receive": self._receive,
+            _SHELL + "Signal": self._signal,
+        }
+
+    def handle(self, request: WsmanRequest, context: RequestContext) -> bytes:
+        action = self._actions.get(request.action)
+        if action is None:
+            raise errors.action_not_supported(request.action)
+        return action(request, context)
+
+    def close(self) -> None:
+        """Terminate every command of every shell (the server is stopping)."""
+        with self._lock:
+            shells, self._shells = list(self._shells.values()), {}
+        for shell in shells:
+            self._end_shell(shell)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _create(self, request: WsmanRequest, context: RequestContext) -> bytes:
+        spec = request.body.find("rsp:Shell", NS)
+        spec = spec if spec is not None else ET.Element(q("rsp:Shell"))
+        shell = _Shell(
+            id=(spec.get("ShellId") or _new_id()).upper(),
+            owner=context.user,
+            client_ip=context.client_ip,
+            codepage=_int(request.options.get("WINRS_CODEPAGE"), 437),
+            input_streams=spec.findtext("rsp:InputStreams", "stdin", NS),
+            output_streams=spec.findtext("rsp:OutputStreams", "stdout stderr", NS),
+            working_directory=spec.findtext("rsp:WorkingDirectory", None, NS),
+            environment={v.get("Name", ""): v.text or ""
+                         for v in spec.findall("rsp:Environment/rsp:Variable", NS)},
+        )
+        with self._lock:
+            self._shells[shell.id] = shell
+        self._record("winrs.shell_created", shell_id=shell.id, user=shell.owner,
+                     codepage=shell.codepage)
+        return response(request, _TRANSFER + "CreateResponse",
+                        _resource_created(context.endpoint, shell.id), _shell_info(shell))
+
+    def _delete(self, request: WsmanRequest, context: RequestContext) -> bytes:
+        shell_id = request.selectors.get("ShellId", "").upper()
+        with self._lock:
+            shell = self._shells.pop(shell_id, None)
+        if shell is None:
+            raise errors.shell_not_found(shell_id)
+        self._end_shell(shell)
+        return response(request, _TRANSFER + "DeleteResponse")
+
+    def _command(self, request: WsmanRequest, context: RequestContext) -> bytes:
+        shell = self._shell(request)
+        if self._take_fault("quota", request):
+            raise errors.quota_exceeded()
+        line = request.body.find("rsp:CommandLine", NS)
+        if line is None:
+            raise errors.invalid_envelope("a Command request needs rsp:CommandLine")
+        command_text = line.findtext("rsp:Command", "", NS) or ""
+        arguments = [a.text or "" for a in line.findall("rsp:Arguments", NS)]
+        command_id = (line.get("CommandId") or _new_id()).upper()
+        try:
+            process = self.host.start_command(command_text, arguments, context.user)
+        except Exception as exc:  # a twin bug must surface as a fault, not a dropped socket
+            raise errors.provider_failure(f"{type(exc).__name__}: {exc}") from exc
+        shell.commands[command_id] = _Command(command_id, process)
+        self._record("winrs.command_started", shell_id=shell.id, command_id=command_id,
+                     console_mode_stdin=request.option_flag("WINRS_CONSOLEMODE_STDIN", True),
+                     skip_cmd_shell=request.option_flag("WINRS_SKIP_CMD_SHELL"))
+        body = ET.Element(q("rsp:CommandResponse"))
+        ET.SubElement(body, q("rsp:CommandId")).text = command_id
+        return response(request, _SHELL + "CommandResponse", body)
+
+    def _send(self, request: WsmanRequest, context: RequestContext) -> bytes:
+        shell = self._shell(request)
+        if self._take_fault("busy", request):
+            raise errors.busy()
+        for stream in request.body.findall("rsp:Send/rsp:Stream", NS):
+            command = shell.command(stream.get("CommandId"))
+            try:
+                data = base64.b64decode(stream.text or "", validate=True)
+            except ValueError:
+                raise errors.invalid_envelope("rsp:Stream is not base64") from None
+            end = (stream.get("End") or "false").strip().lower() == "true"
+            command.process.send_stdin(data, end)
+        return response(request, _SHELL + "SendResponse", ET.Element(q("rsp:SendResponse")))
+
+    def _receive(self, request: WsmanRequest, context: RequestContext) -> bytes:
+        shell = self._shell(request)
+        desired = request.body.find("rsp:Receive/rsp:DesiredStream", NS)
+        command = shell.command(desired.get("CommandId") if desired is not None else None)
+        deadline = time.monotonic() + _wait_budget(request.operation_timeout)
+        with command.lock:
+            while not command.poll(min(_POLL_SLICE, max(0.0, deadline - time.monotonic()))):
+                if context.closing.is_set():
+                    raise ConnectionReset()
+                if self._take_fault("reset_during_command", request):
+                    raise ConnectionReset()
+                if time.monotonic() >= deadline:
+                    raise errors.operation_timeout()
+            # Base64 grows data by 4/3; keep the answer inside the client's MaxEnvelopeSize.
+            stdout, stderr, done = command.take(max(4096, (request.max_envelope_size - 2048)
+                                                    * 3 // 4))
+            first_done = done and not command.reported_done
+            command.reported_done |= done
+        if first_done:
+            self._record("winrs.command_finished", shell_id=shell.id, command_id=command.id,
+                         exit_code=command.exit_code)
+        return response(request, _SHELL + "ReceiveResponse",
+                        _receive_response(command, stdout, stderr, done))
+
+    def _signal(self, request: WsmanRequest, context: RequestContext) -> bytes:
+        shell = self._shell(request)
+        signal = request.body.find("rsp:Signal", NS)
+        command = shell.command(signal.get("CommandId") if signal is not None else None)
+        code = (signal.findtext("rsp:Code", "", NS) if signal is not None else "") or ""
+        command.process.terminate()  # terminate, ctrl_c and ctrl_break all end a cmd process
+        if code.rstrip("/").rsplit("/", 1)[-1].lower() == "terminate":
+            shell.commands.pop(command.id, None)
+            if not command.reported_done:
+                self._record("winrs.command_terminated", shell_id=shell.id,
+                             command_id=command.id)
+        return response(request, _SHELL + "SignalResponse", ET.Element(q("rsp:SignalResponse")))
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _shell(self, request: WsmanRequest) -> _Shell:
+        shell_id = request.selectors.get("ShellId", "").upper()
+        with self._lock:
+            shell = self._shells.get(shell_id)
+        if shell is None:
+            raise errors.shell_not_found(shell_id)
+        return shell
+
+    def _end_shell(self, shell: _Shell) -> None:
+        for command in list(shell.commands.values()):
+            command.process.terminate()
+        shell.commands.clear()
+        self._record("winrs.shell_deleted", shell_id=shell.id)
+
+    def _take_fault(self, kind: str, request: WsmanRequest) -> bool:
+        """Consume one armed fault of ``kind``; recorded on the timeline when it fires."""
+        if self.host.faults.take(self.host.name, kind) is None:
+            return False
+        self._record("wsman.fault_fired", fault=kind, action=request.action.rsplit("/", 1)[-1])
+        return True
+
+    def _record(self, kind: str, **data: object) -> None:
+        self.host.timeline.record(self.host.name, kind, **data)
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _wait_budget(operation_timeout: float | None) -> float:
+    """How long a Receive may wait: a little less than the client's OperationTimeout."""
+    timeout = operation_timeout if operation_timeout is not None else 60.0
+    return max(0.0, timeout - min(1.0, timeout * 0.1))
+
+
+def _resource_created(endpoint: str, shell_id: str) -> ET.Element:
+    created = ET.Element(q("x:ResourceCreated"))
+    ET.SubElement(created, q("a:Address")).text = endpoint
+    reference = ET.SubElement(created, q("a:ReferenceParameters"))
+    ET.SubElement(reference, q("w:ResourceURI")).text = SHELL_URI
+    selectors = ET.SubElement(reference, q("w:SelectorSet"))
+    ET.SubElement(selectors, q("w:Selector"), {"Name": "ShellId"}).text = shell_id
+    return created
+
+
+def _shell_info(shell: _Shell) -> ET.Element:
+    info = ET.Element(q("rsp:Shell"))
+    for name, value in (("ShellId", shell.id), ("ResourceUri", SHELL_URI),
+                        ("Owner", shell.owner), ("ClientIP", shell.client_ip),
+                        ("IdleTimeOut", "PT7200.000S"), ("InputStreams", shell.input_streams),
+                        ("OutputStreams", shell.output_streams),
+                        ("ShellRunTime", "P0DT0H0M0S"), ("ShellInactivity", "P0DT0H0M0S")):
+        ET.SubElement(info, q(f"rsp:{name}")).text = value
+    return info
+
+
+def _receive_response(command: _Command, stdout: bytes, stderr: bytes,
+                      done: bool) -> ET.Element:
+    body = ET.Element(q("rsp:ReceiveResponse"))
+    for name, data in (("stdout", stdout), ("stderr", stderr)):
+        if data:
+            ET.SubElement(body, q("rsp:Stream"), {"Name": name, "CommandId": command.id}) \
+                .text = base64.b64encode(data).decode("ascii")
+    if not done:
+        ET.SubElement(body, q("rsp:CommandState"),
+                      {"CommandId": command.id, "State": _STATE + "Running"})
+        return body
+    for name in ("stdout", "stderr"):
+        ET.SubElement(body, q("rsp:Stream"), {"Name": name, "CommandId": command.id,
+                                              "End": "true"})
+    state = ET.SubElement(body, q("rsp:CommandState"),
+                          {"CommandId": command.id, "State": _STATE + "Done"})
+    ET.SubElement(state, q("rsp:ExitCode")).text = str(command.exit_code or 0)
+    return body
