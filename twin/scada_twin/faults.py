@@ -20,6 +20,15 @@ KINDS = {
     "busy": "the next Send answers WS-Man fault 170 (busy)",
     "disk_full": "writes on the host's file system fail with 'not enough space'",
     "operation_fails": "the named operation (`operation`) fails with `message`",
+    # Power Operation (see scada_twin.power_operation): without `project` / `process` a fault
+    # matches every project / process.
+    "compile_error": "compiling `project` (or a project including it) reports `messages`: a "
+                     "list of {type: ERROR|FATAL|WARNING, record, name, field, table, error, "
+                     "context}; ERROR/FATAL fail the compile; consumed once per compile",
+    "po_process_exception": "runtime process `process` goes to Exception instead of Running "
+                            "(consumed once per start attempt)",
+    "po_process_stuck_starting": "runtime process `process` never leaves Starting "
+                                 "(consumed once per start attempt)",
 }
 
 

@@ -12,6 +12,10 @@ import threading
 from .costs import CostModel
 from .faults import FaultPlan
 from .filesystem import FileSystem
+from . import power_operation
+from .registry import Registry
+from .scheduler import Scheduler
+from .services import WINDOWS_BASELINE, ServiceManager
 from .shell.process import Process
 from .spec import HostSpec
 from .timeline import Timeline
@@ -31,6 +35,17 @@ class Host:
         self.fs.mkdir("C:\\Windows\\Temp")
         self.fs.mkdir(spec.data_drive + "\\")
         self.commands_started = 0
+        # Timed transitions (services, runtime processes) run on the host's scheduler.
+        self.scheduler = Scheduler(costs, name=f"{spec.name}-scheduler")
+        self.registry = Registry()
+        self.services = ServiceManager(spec.name, self.scheduler, timeline)
+        for name, display_name in WINDOWS_BASELINE:
+            self.services.add(name, display_name, status="Running", start_type="Automatic")
+        self.power_operation = power_operation.create(self)  # None when not installed
+
+    def close(self) -> None:
+        """Stop the host's timed transitions (the plant calls this when it stops)."""
+        self.scheduler.stop()
 
     # -- what the transport needs ----------------------------------------------------------
     @property

@@ -1,0 +1,109 @@
+"""Redundancy: the active server, failover on a primary restart, and availability gaps."""
+
+from __future__ import annotations
+
+import pytest
+
+from scada_twin.power_operation import PowerOperationError, wire
+from scada_twin.power_operation.availability import availability
+from scada_twin.spec import SpecError
+from scada_twin.timeline import Event
+from support.po_hosts import TIME_SCALE, WAIT, host_data, make_hosts, settle  # noqa: F401
+
+PAIR = "PO-PAIR"
+
+
+@pytest.fixture
+def pair_hosts(make_hosts):
+    """(primary, standby), wired; the standby is listed first on purpose."""
+    standby, primary = make_hosts(host_data("po-b", 2, pair=PAIR, configured_role="standby"),
+                                  host_data("po-a", 1, pair=PAIR, configured_role="primary"))
+    pairs = wire([standby, primary])
+    assert list(pairs) == [PAIR]
+    return primary, standby
+
+
+def _active_log(host):
+    return [e.data["active"] for e in host.timeline.events(PAIR, "po.active")]
+
+
+def test_the_running_primary_is_active(pair_hosts):
+    primary, standby = pair_hosts
+    po_a, po_b = primary.power_operation, standby.power_operation
+    assert po_a.pair is po_b.pair and po_a.pair.partner(po_a) is po_b
+    assert (po_a.live_role(), po_b.live_role()) == ("active", "standby")
+    assert po_a.server_info_ex("IOServer1", 0, "IOServer", "Cluster1") == 1
+    assert po_b.server_info_ex("IOServer2", 0, "IOServer", "cluster1") == 0
+    assert po_b.server_info_ex("AlarmServer2", 0, "Alarm", "Cluster1") == 0
+    assert _active_log(primary) == ["po-a"]
+
+
+def test_server_info_ex_refuses_what_it_does_not_know(pair_hosts):
+    primary, _ = pair_hosts
+    po = primary.power_operation
+    for args in [("S", 1, "IOServer", "Cluster1"), ("S", 0, "Nope", "Cluster1"),
+                 ("S", 0, "IOServer", "Other")]:
+        with pytest.raises(PowerOperationError):
+            po.server_info_ex(*args)
+
+
+def test_the_standby_takes_over_while_the_primary_restarts_and_hands_back(pair_hosts):
+    primary, standby = pair_hosts
+    po_a, po_b = primary.power_operation, standby.power_operation
+    po_a.runtime.restart_all()
+    assert primary.scheduler.wait_for(lambda: po_b.is_active(), WAIT)
+    assert po_b.server_info_ex("IOServer2", 0, "IOServer", "Cluster1") == 1
+    assert po_a.live_role() == "offline"
+    settle(primary, standby)
+    assert (po_a.live_role(), po_b.live_role()) == ("active", "standby")
+    assert _active_log(primary) == ["po-a", "po-b", "po-a"]
+    roles = [e.data["configured_role"] for e in primary.timeline.events(PAIR, "po.active")]
+    assert roles == ["primary", "standby", "primary"]
+    assert po_a.pair.availability().gaps == ()
+
+
+def test_both_servers_down_is_a_gap_of_the_right_length(pair_hosts):
+    primary, standby = pair_hosts
+    for host in pair_hosts:
+        host.power_operation.runtime.restart_all()
+    settle(primary, standby)
+    pair = primary.power_operation.pair
+    result = pair.availability()
+    assert len(result.gaps) == 1 and result.total > 0
+    # Down from the first Stopping to the first I/O Server Running: about the modelled stop
+    # (5 s) plus start (20 s); allow for a slow machine.
+    assert 20 <= result.modelled(TIME_SCALE).total < 200
+    log = _active_log(primary)
+    assert log[0] == "po-a" and None in log and log[-1] == "po-a"
+
+
+def test_a_standby_restart_alone_leaves_no_gap(pair_hosts):
+    primary, standby = pair_hosts
+    standby.power_operation.runtime.restart_all()
+    settle(primary, standby)
+    assert primary.power_operation.pair.availability().total == 0
+    assert _active_log(primary) == ["po-a"]
+
+
+def test_gap_computation_infers_initial_states_and_clips_to_the_window():
+    def ev(seq, t, host, state):
+        return Event(seq, t, host, "po.process", {"process": "I/O Server", "state": state})
+
+    events = [ev(0, 1.0, "a", "Stopping"), ev(1, 2.0, "b", "Starting"),
+              ev(2, 3.0, "b", "Running"), ev(3, 4.0, "a", "Stopped"),
+              ev(4, 5.0, "b", "Stopping"), ev(5, 8.0, "a", "Running")]
+    # a ran until 1.0; b was down until 3.0: gap 1.0-3.0; both down again 5.0-8.0.
+    result = availability(events, ["a", "b"])
+    assert [(g.start, g.end) for g in result.gaps] == [(1.0, 3.0), (5.0, 8.0)]
+    assert result.total == 5.0
+    clipped = availability(events, ["a", "b"], start=2.5, end=6.0)
+    assert [(g.start, g.end) for g in clipped.gaps] == [(2.5, 3.0), (5.0, 6.0)]
+    steady = availability(events[:1], ["a", "c"], initially_running={"c": True})
+    assert steady.gaps == ()
+
+
+def test_a_pair_needs_one_primary_and_one_standby(make_hosts):
+    hosts = make_hosts(host_data("po-a", 1, pair=PAIR, configured_role="primary"),
+                       host_data("po-b", 2, pair=PAIR, configured_role="primary"))
+    with pytest.raises(SpecError, match="one primary and one standby"):
+        wire(hosts)
