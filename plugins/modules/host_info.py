@@ -33,6 +33,8 @@ options:
         recognise an AVEVA System Platform installation.
     type: str
     default: "*System Platform*"
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
@@ -50,7 +52,7 @@ seealso:
     description: How operations run on the host without any value written into script text.
     link: https://github.com/scada-redundancy/scada.redundancy/blob/main/docs/design.md
 author:
-  - scada.redundancy contributors
+  - scada.redundancy contributors (@scada-redundancy)
 """
 
 EXAMPLES = r"""
@@ -80,9 +82,17 @@ host_info:
       type: dict
       sample: {"caption": "Microsoft Windows Server 2022 Standard", "version": "10.0.20348"}
     user:
-      description: The connecting user and whether it is a local administrator.
+      description: The connecting user.
       type: dict
-      sample: {"name": "PO-SRV-A\\scada-admin", "is_admin": true}
+      contains:
+        name:
+          description: The user name as Windows reports it, C(DOMAIN\\user) or C(COMPUTER\\user).
+          type: str
+          sample: PO-SRV-A\\scada-admin
+        is_admin:
+          description: Whether the connection runs with the local Administrators role.
+          type: bool
+          sample: true
     data_drive:
       description: Size and free space of the data drive, in bytes.
       type: dict

@@ -18,16 +18,23 @@ _PLANTS = itertools.count(1)
 
 
 def plant_spec(host_names: list[str], **extra: Any) -> dict[str, Any]:
-    """A spec dict for a plant of ``host_names``, each with Power Operation installed."""
+    """A spec dict for a plant of ``host_names``, each with Power Operation installed.
+
+    Two hosts form a redundant pair: the first is the configured primary.
+    """
     third = next(_PLANTS) % 250
+    roles = ["primary", "standby"] if len(host_names) == 2 else [None] * len(host_names)
     hosts = []
-    for index, name in enumerate(host_names, start=1):
+    for index, (name, role) in enumerate(zip(host_names, roles), start=1):
+        product = {"version": "2024"}
+        if role:
+            product.update(pair="pair1", configured_role=role)
         hosts.append({
             "name": name,
             "address": f"127.{_SECOND_OCTET}.{third}.{index}",
             "computer_name": name.upper(),
             "accounts": [{"user": USER, "password": PASSWORD}],
-            "products": {"power_operation": {"version": "2024"}},
+            "products": {"power_operation": product},
         })
     return {"name": "test", "time_scale": 0.01, "hosts": hosts, **extra}
 

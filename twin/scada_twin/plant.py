@@ -17,6 +17,7 @@ from typing import Any
 from .costs import CostModel
 from .faults import FaultPlan
 from .host import Host
+from .power_operation import wire as wire_power_operation_pairs
 from .spec import PlantSpec
 from .timeline import Timeline
 from .wsman.server import WsmanServer
@@ -32,6 +33,7 @@ class Plant:
         self.timeline = Timeline()
         self.faults = FaultPlan()
         self.hosts = {h.name: Host(h, self.costs, self.timeline, self.faults) for h in spec.hosts}
+        self.pairs = wire_power_operation_pairs(self.hosts.values())
         self.server = WsmanServer(list(self.hosts.values()),
                                   allow_basic_http=spec.allow_basic_http,
                                   cert_dir=self.state_dir / "pki")
@@ -53,6 +55,8 @@ class Plant:
             self.server.stop()
             self._running = False
             self.timeline.record("plant", "plant.stopped")
+        for host in self.hosts.values():
+            host.close()
         if self._own_dir is not None:
             self._own_dir.cleanup()
             self._own_dir = None
