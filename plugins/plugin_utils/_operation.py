@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import time
 import typing as t
 
@@ -25,6 +26,7 @@ from ansible.module_utils.common.text.converters import to_text
 COMMAND_PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
 DATA_SEPARATOR = b"\0\0\0\0\n"
 _SCRIPTS_DIR = os.path.join(os.path.dirname(__file__), "scripts")
+_REQUIRES = re.compile(r"^# scada\.redundancy:requires ([a-z0-9_]+)\s*$", re.M)
 _script_cache: dict[str, str] = {}
 
 
@@ -52,7 +54,7 @@ class OperationResult(t.NamedTuple):
 
 
 def load_script(name: str) -> str:
-    """The text of a shipped script, read once per controller process."""
+    """The text of a shipped script (``lib/<name>`` for a library), read once per process."""
     if name not in _script_cache:
         path = os.path.join(_SCRIPTS_DIR, f"{name}.ps1")
         with open(path, encoding="utf-8") as handle:
@@ -66,9 +68,18 @@ def build_command_line() -> str:
     return COMMAND_PREFIX + encoded
 
 
+def required_libraries(script: str) -> list[str]:
+    """Libraries a script names in ``# scada.redundancy:requires <name>`` lines, in order."""
+    return [m.group(1) for m in _REQUIRES.finditer(script)]
+
+
 def build_request(operation: str, params: t.Mapping[str, t.Any]) -> bytes:
-    """The first stdin line: the operation's constant script and its parameters as data."""
-    request = {"operation": operation, "script": load_script(operation), "params": dict(params)}
+    """The first stdin line: the operation's constant script, its libraries and parameters."""
+    script = load_script(operation)
+    libraries = [{"name": name, "script": load_script(f"lib/{name}")}
+                 for name in required_libraries(script)]
+    request = {"operation": operation, "script": script, "libraries": libraries,
+               "params": dict(params)}
     return json.dumps(request, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
 
 

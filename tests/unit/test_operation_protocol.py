@@ -49,3 +49,22 @@ def test_every_operation_script_carries_its_marker_and_has_a_twin_handler(script
 def test_failures_carry_the_hosts_message(stdout, msg):
     failure = _operation._failure("host_info", 1, _operation._parse_document(stdout), "boom")
     assert failure.msg == msg
+
+
+LIBRARIES = sorted((SCRIPTS / "lib").glob("*.ps1"))
+
+
+@pytest.mark.parametrize("script", OPERATION_SCRIPTS, ids=lambda p: p.stem)
+def test_required_libraries_exist_and_travel_with_the_request(script):
+    text = script.read_text(encoding="utf-8")
+    request = json.loads(_operation.build_request(script.stem, {}))
+    names = [lib["name"] for lib in request["libraries"]]
+    assert names == _operation.required_libraries(text)
+    for library in request["libraries"]:
+        assert library["script"].startswith(f"# scada.redundancy:library {library['name']}\n")
+
+
+@pytest.mark.parametrize("library", LIBRARIES, ids=lambda p: p.stem)
+def test_libraries_carry_their_marker(library):
+    assert library.read_text(encoding="utf-8").startswith(
+        f"# scada.redundancy:library {library.stem}\n")

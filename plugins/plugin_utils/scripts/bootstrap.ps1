@@ -1,7 +1,8 @@
 # scada.redundancy:bootstrap v1
 # Runs one scada.redundancy operation. The command line carries only this constant text; the
-# operation's script and its parameters arrive as one JSON line on stdin, so no value is ever
-# part of code. Data that follows a line of four NUL characters is piped to the operation.
+# operation's script, the shared libraries it requires and its parameters arrive as one JSON
+# line on stdin, so no value is ever part of code. Data that follows a line of four NUL
+# characters is piped to the operation.
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
 [Console]::OutputEncoding = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false
@@ -22,6 +23,11 @@ $requestText = @($requestLines) -join "`n"
 
 try {
     $request = ConvertFrom-Json -InputObject $requestText
+    # Libraries define functions in this scope, where the operation's script block sees them.
+    foreach ($library in @($request.libraries)) {
+        . ([System.Management.Automation.Language.Parser]::ParseInput(
+                [string]$library.script, "$($library.name).ps1", [ref]$null, [ref]$null).GetScriptBlock())
+    }
     $block = [System.Management.Automation.Language.Parser]::ParseInput(
         [string]$request.script, "$($request.operation).ps1", [ref]$null, [ref]$null).GetScriptBlock()
 }
