@@ -66,6 +66,11 @@ class IniDocument:
         line = self._find(section, key)
         return default if line is None else line.value
 
+    def line_text(self, section: str, key: str) -> str | None:
+        """The key's line as written in the file (first occurrence), None when absent."""
+        line = self._find(section, key)
+        return None if line is None else line.text
+
     # -- editing ---------------------------------------------------------------------------
     def set(self, section: str, key: str, value: str) -> None:
         """Set a key: in place if present, else at the end of the section (created if need be)."""
