@@ -1,0 +1,125 @@
+"""Twin model of po_info.ps1: Power Operation facts as the real script reads them.
+
+The install, folders and projects come from the host's registry, citect.ini and folders
+(:mod:`._po`); the runtime service from the Service Control Manager; process states and the
+redundancy role from CtAPI (:mod:`._ctapi`), by the script's rules:
+
+- runtime service present and not Running: every process Stopped (Stopping / Starting while
+  the service is pending), role ``offline``, CtAPI not asked;
+- ``ctapi`` false: no processes, role ``unknown``;
+- CtAPI does not connect: processes Starting (a service is Running) or Stopped (no service,
+  role ``offline``);
+- connected: a server process is Running when ServerInfoEx answers for its component (else
+  Starting); Client and System Services are Running; the role is ``active`` (answer 1),
+  ``standby`` (0) or ``offline`` (no answer) for ``redundancy_component``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import Call, operation
+from . import _po
+from ._ctapi import server_info
+
+if TYPE_CHECKING:
+    from ..host import Host
+
+PROCESS_COMPONENT = {"I/O Server": "IOServer", "Alarm": "Alarm", "Trend": "Trend",
+                     "Report": "Report"}
+SERVICE_STATES = {"Stopped": "Stopped", "StopPending": "Stopping", "StartPending": "Starting"}
+
+
+@operation("po_info")
+def po_info(host: "Host", call: Call) -> dict[str, Any]:
+    params = call.params
+    install = _po.find_install(host)
+    service = _runtime_service(host, [str(p) for p in params.get("runtime_service_pattern") or []])
+    result: dict[str, Any] = {"installed": install is not None, "version": None, "ini_path": None,
+                              "bin_folder": None, "paths": {}, "run_project": None,
+                              "run_path": None, "projects": {}, "project_set": []}
+    if install is not None:
+        result.update(version=install.version, ini_path=install.ini_path,
+                      bin_folder=install.paths["bin"], paths=install.paths,
+                      run_path=install.run_path)
+        entries = _po.catalog(host, install, str(params.get("project_source") or "folders"))
+        run = _po.run_entry(install, entries)
+        if run is not None:
+            result.update(run_project=run.name, project_set=_po.closure(entries, run.name))
+        wanted = [_po.resolve(entries, str(n)) for n in params.get("projects") or []]
+        cache: dict[str, str] = {}
+        for entry in wanted or list(entries.values()):
+            result["projects"][entry.name] = _project(host, install, entries, entry,
+                                                      bool(params.get("fingerprints")), cache)
+    processes, ctapi, redundancy = _runtime_state(host, install, service, params)
+    result["runtime"] = {"service": service, "processes": processes, "ctapi": ctapi}
+    result["redundancy"] = redundancy
+    return result
+
+
+def _runtime_service(host: "Host", patterns: list[str]) -> dict[str, Any] | None:
+    found = sorted(host.services.find(patterns), key=lambda s: s.name.lower())
+    if not found:
+        return None
+    s = found[0]
+    return {"name": s.name, "display_name": s.display_name, "status": s.status,
+            "start_type": s.start_type}
+
+
+def _project(host: "Host", install: _po.Install, entries: dict[str, _po.Entry],
+             entry: _po.Entry, fingerprints: bool, cache: dict[str, str]) -> dict[str, Any]:
+    compiled = bool(_po.compiled_outputs(host, entry.path))
+    report: dict[str, Any] = {
+        "path": entry.path, "includes": list(entry.includes), "compiled": compiled,
+        "compiled_fingerprint": _po.compiled_fingerprint(host, install, entry) if compiled else None}
+    if fingerprints:
+        names = _po.closure(entries, entry.name)
+        report["set_fingerprint"] = _po.set_fingerprint(host, entries, names, cache)
+        report["fingerprint"] = cache[entry.name.lower()]
+    return report
+
+
+def _runtime_state(host: "Host", install: _po.Install | None, service: dict[str, Any] | None,
+                   params: dict[str, Any]) -> tuple[list[dict], dict, dict]:
+    names = [str(p) for p in params.get("processes") or []]
+    role_component = str(params.get("redundancy_component") or "IOServer")
+    cluster = str(params.get("cluster") or "")
+    ctapi = {"used": False, "connected": False, "error": None}
+    redundancy: dict[str, Any] = {"role": "unknown", "server_info_ex": None,
+                                  "component": role_component, "cluster": cluster or None}
+
+    def same(state: str) -> list[dict]:
+        return [{"name": n, "state": state, "active": None} for n in names]
+
+    if install is None:
+        return [], ctapi, {**redundancy, "role": "offline"}
+    if service is not None and service["status"] != "Running":
+        return same(SERVICE_STATES.get(service["status"], "Stopped")), ctapi, \
+            {**redundancy, "role": "offline"}
+    if not params.get("ctapi"):
+        return [], ctapi, redundancy
+    components = [PROCESS_COMPONENT[n] for n in names if n in PROCESS_COMPONENT]
+    if role_component not in components:
+        components.append(role_component)
+    answer = server_info(host, install, dll=str(params.get("ctapi_dll") or ""),
+                         components=components, cluster=cluster)
+    ctapi = {"used": True, "connected": answer["connected"], "error": answer["error"]}
+    if not answer["connected"]:
+        if service is None:
+            return same("Stopped"), ctapi, {**redundancy, "role": "offline"}
+        return same("Starting"), ctapi, redundancy
+    value = answer["values"].get(role_component)
+    redundancy.update(role="offline" if value is None else
+                      ("active" if value == "1" else "standby"),
+                      server_info_ex=None if value is None else int(value))
+    processes = []
+    for name in names:
+        process = {"name": name, "state": "Running", "active": None}
+        if name in PROCESS_COMPONENT:
+            answered = answer["values"].get(PROCESS_COMPONENT[name])
+            if answered is None:
+                process["state"] = "Starting"
+            else:
+                process["active"] = answered == "1"
+        processes.append(process)
+    return processes, ctapi, redundancy
