@@ -83,6 +83,18 @@ class IniDocument:
         new = _Line(f"{key}={value}", section.lower(), key=key, value=value)
         self._lines.insert(self._insertion_point(section), new)
 
+    def restore_line(self, section: str, key: str, text: str) -> None:
+        """Put back a key's line exactly as it was written (spacing included); the line must
+        hold the same key, so the document reads the value from it as before."""
+        restored = _parse_line(text, section.lower())
+        if restored.key is None or restored.key.lower() != key.lower():
+            raise ValueError(f"{text!r} is not a line of key {key!r}")
+        line = self._find(section, key)
+        if line is None:
+            self.set(section, key, restored.value)
+            line = self._find(section, key)
+        line.text, line.key, line.value = restored.text, restored.key, restored.value  # type: ignore[union-attr]
+
     def remove(self, section: str, key: str) -> bool:
         """Remove every occurrence of a key; True when there was one."""
         before = len(self._lines)
