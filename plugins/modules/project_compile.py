@@ -1,0 +1,172 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, scada.redundancy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This file only documents the module; the work is done by the action plugin of the same name,
+# which runs a constant PowerShell operation through the task's WinRM connection.
+
+DOCUMENTATION = r"""
+---
+module: project_compile
+short_description: Compile a Power Operation project with its included projects
+version_added: 0.1.0
+description:
+  - Compiles a project through Graphics Builder automation (ProgID C(GraphicsBuilder.Application),
+    C(ProjectSelect) then C(ProjectCompile)), the vendor's documented automation surface.
+  - The update procedure asks for a compile even when the project is already compiled, so the
+    module B(always compiles) and reports C(changed) whenever it did. In check mode it only
+    checks that the project exists and reports that a compile would run.
+  - B(Learning the outcome.) C(ProjectCompile) returns no error count. The documented way to
+    learn the result is the citect.ini hooks C([CtEdit]CompileSuccessfulCommand) and
+    C([CtEdit]CompileUnsuccessfulCommand), command lines the compiler runs after a compile,
+    with replacement strings such as C(%CtEnvErrors%) and C(%CtEnvWarnings%). For the run, the
+    module points both hooks at a C(cmd.exe) line that writes those numbers to a result file in
+    the temporary folder, and afterwards puts the original hook lines back exactly, also when the
+    compile fails or times out. The original lines are saved first in
+    C(<citect.ini>.scada-redundancy-hooks.json), so a run killed half-way is repaired by the
+    next one. Hooks you configured yourself do not run for a compile this module makes.
+  - B(Messages.) Each compile message has the vendor fields Type (C(ERROR), C(FATAL),
+    C(WARNING)), Record, Name, Field, Table, Error and Context. They are read from
+    O(messages_file) in the project folder, when the compile wrote it, either a dBASE table with
+    those fields, or text lines C(Type | Record | Name | Field | Table | Error | Context).
+    Where the real compiler keeps its error list is not publicly documented; point
+    O(messages_file) at it.
+  - B(Failure.) The task fails when the hook reports an unsuccessful compile or any ERROR or
+    FATAL message is listed; the result then carries the messages. Without a hook answer
+    (O(hook_wait) passed) the messages decide; without either the task fails with category
+    C(compile_unknown).
+  - After a successful compile the set fingerprint compiled is recorded for
+    M(scada.redundancy.po_info) in C(<[CtEdit]Data>\scada.redundancy\compiled\<project>.json);
+    a failed compile removes that record.
+options:
+  project:
+    description:
+      - The project to compile (any letter case). Its included projects are compiled with it.
+      - Default the project C([CtEdit]Run) names, the one the runtime loads next.
+    type: str
+  timeout:
+    description:
+      - Seconds to wait for C(ProjectCompile). On a timeout the task fails with category
+        C(timeout) and the hooks are restored; Graphics Builder may go on compiling.
+    type: int
+    default: 1800
+  hook_wait:
+    description:
+      - Seconds to wait, after C(ProjectCompile) returns, for the hook to write its result
+        file (whether the compiler runs the hook before or after returning is not documented).
+    type: int
+    default: 30
+  messages_file:
+    description:
+      - Where the compile messages are, relative to the project folder (see the description).
+    type: str
+    default: compile.log
+  project_source:
+    description:
+      - How projects and includes are listed; see M(scada.redundancy.po_info).
+    type: str
+    choices: [folders, graphics_builder]
+    default: folders
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Checks the project and reports that a compile would run; nothing is compiled.
+  diff_mode:
+    support: none
+  platform:
+    platforms: windows
+notes:
+  - Graphics Builder automation needs a user that may start Graphics Builder as a COM server
+    on the host; the WinRM user of the inventory is the one used.
+  - Only one compile runs at a time on a server (one Graphics Builder).
+seealso:
+  - module: scada.redundancy.po_info
+  - module: scada.redundancy.po_setup
+author:
+  - scada.redundancy contributors (@scada-redundancy)
+"""
+
+EXAMPLES = r"""
+- name: Compile the project the runtime loads next
+  scada.redundancy.project_compile:
+  register: compile
+
+- name: Compile a named project, waiting up to an hour
+  scada.redundancy.project_compile:
+    project: PlantProject
+    timeout: 3600
+
+- name: Show the warnings
+  ansible.builtin.debug:
+    msg: "{{ compile.messages | selectattr('Type', 'equalto', 'WARNING') | list }}"
+"""
+
+RETURN = r"""
+project:
+  description: The project compiled.
+  returned: always
+  type: str
+  sample: PlantProject
+projects:
+  description: The compiled set, the project first, then its includes in include order.
+  returned: always
+  type: list
+  elements: str
+  sample: [PlantProject, PLS_Include, Site_Include]
+fingerprint:
+  description: The set fingerprint of the sources compiled (see M(scada.redundancy.po_info)).
+  returned: always
+  type: str
+  sample: 3f5c0e0d8c5e2b9f7a8e0b6c1d2e3f40516273849a5b6c7d8e9f0a1b2c3d4e5f
+compiled:
+  description: Whether a compile ran (false in check mode).
+  returned: always
+  type: bool
+  sample: true
+success:
+  description: Whether the compile succeeded; null in check mode.
+  returned: always
+  type: bool
+  sample: true
+error_count:
+  description: Number of ERROR and FATAL messages (the larger of the hook's count and the list).
+  returned: always
+  type: int
+  sample: 0
+warning_count:
+  description: Number of WARNING messages.
+  returned: always
+  type: int
+  sample: 2
+messages:
+  description: The compile messages with the vendor's field names.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - Type: ERROR
+      Record: 12
+      Name: FDR01_Ia
+      Field: UNIT
+      Table: variable.DBF
+      Error: I/O device not found
+      Context: PlantProject
+outcome_source:
+  description: What told the outcome, C(hook) or C(messages); null in check mode.
+  returned: always
+  type: str
+  sample: hook
+duration:
+  description: Seconds the compile took on the host.
+  returned: always
+  type: float
+  sample: 41.3
+category:
+  description: Why the task failed (C(compile_failed) for a compile with errors).
+  returned: failure
+  type: str
+  sample: compile_failed
+"""
