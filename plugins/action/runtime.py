@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, scada.redundancy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for scada.redundancy.runtime: start, stop or restart the runtime, then wait.
+
+One ``runtime_control`` operation acts on the runtime service (and reports the states it
+leaves behind); the wait is a loop of ``runtime_watch`` long polls (see ``_runtime``).
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ansible.errors import AnsibleActionFail
+from ansible.utils.display import Display
+
+from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._runtime import (
+    DEFAULT_PROCESSES,
+    DEFAULT_SERVICE_PATTERNS,
+    RUNNING,
+    STOPPED,
+    Outcome,
+    ProcessWaitFailed,
+    process_rows,
+    wait_for_processes,
+)
+from ansible_collections.scada.redundancy.plugins.plugin_utils._wait import Clock
+
+display = Display()
+_ACTIONS = {"started": "start", "stopped": "stop", "restarted": "restart"}
+# A cluster name is written into a Cicode call on the host, so only plain names pass.
+_CICODE_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+
+
+class ActionModule(OperationAction):
+    argument_spec = {
+        "state": {"type": "str", "choices": list(_ACTIONS)},
+        "wait_only": {"type": "bool", "default": False},
+        "service_name": {"type": "str"},
+        "service_pattern": {"type": "list", "elements": "str",
+                            "default": list(DEFAULT_SERVICE_PATTERNS)},
+        "processes": {"type": "list", "elements": "str", "default": list(DEFAULT_PROCESSES)},
+        "timeout": {"type": "int", "default": 600},
+        "poll_interval": {"type": "float", "default": 2.0},
+        "long_poll": {"type": "int", "default": 30},
+        "ctapi": {"type": "dict", "options": {
+            "dll": {"type": "str"},
+            "user": {"type": "str"},
+            "password": {"type": "str", "no_log": True},
+            "timeout": {"type": "int", "default": 30},
+            "powershell": {"type": "str"},
+            "cluster": {"type": "str"},
+        }},
+    }
+    clock = Clock()
+
+    def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        _validate(args)
+        host = task_vars.get("inventory_hostname")
+        selector = {"service_name": args["service_name"] or "",
+                    "service_patterns": args["service_pattern"],
+                    "processes": args["processes"], "ctapi": args["ctapi"] or {}}
+        state = args["state"]
+        started = self.clock.now()
+        first, changed, action = None, False, None
+        if state:
+            action = _ACTIONS[state]
+            first = self.operation("runtime_control", {
+                **selector, "action": action, "timeout": args["timeout"],
+                "check_mode": bool(self._task.check_mode)})
+            changed = bool(first["changed"])
+            selector["service_name"] = first["service"]["name"]
+            if changed and self._task.check_mode:
+                return _result(Outcome(first, {}, 0), changed, action, started, self.clock)
+
+        def watch(known: dict | None, max_wait: float) -> dict:
+            return self.operation("runtime_watch", {
+                **selector, "known": known, "max_wait": max_wait,
+                "poll_interval": args["poll_interval"]})
+
+        try:
+            outcome = wait_for_processes(
+                watch, target=STOPPED if state == "stopped" else RUNNING,
+                timeout=args["timeout"], long_poll=args["long_poll"], started=started,
+                first=first, progress=lambda line: display.v(f"{host}: {line}"), clock=self.clock)
+        except ProcessWaitFailed as exc:
+            result = _result(exc.outcome, changed, action, started, self.clock)
+            result.update(failed=True, category=exc.category, msg=f"{host}: runtime: {exc.msg}")
+            return result
+        return _result(outcome, changed, action, started, self.clock)
+
+
+def _validate(args: dict[str, t.Any]) -> None:
+    """Refuse bad input on the controller, before anything runs on the host."""
+    if args["wait_only"] and args["state"]:
+        raise AnsibleActionFail("state and wait_only are mutually exclusive: wait_only only waits")
+    if not args["wait_only"] and not args["state"]:
+        raise AnsibleActionFail("state is required unless wait_only is true")
+    if args["timeout"] <= 0:
+        raise AnsibleActionFail(f"timeout must be a positive number of seconds, not {args['timeout']}")
+    if not 0 < args["poll_interval"] <= args["long_poll"]:
+        raise AnsibleActionFail("poll_interval must be more than 0 and at most long_poll "
+                                f"({args['long_poll']}s), not {args['poll_interval']}")
+    names = [p.strip() for p in args["processes"]]
+    if not names or not all(names) or len({n.lower() for n in names}) != len(names):
+        raise AnsibleActionFail("processes must be a non-empty list of distinct process names")
+    if args["service_name"] is not None and not args["service_name"].strip():
+        raise AnsibleActionFail("service_name must not be empty")
+    if not args["service_name"] and not [p for p in args["service_pattern"] if p.strip()]:
+        raise AnsibleActionFail("service_pattern needs at least one display-name pattern")
+    cluster = (args["ctapi"] or {}).get("cluster")
+    if cluster and not _CICODE_NAME.match(cluster):
+        raise AnsibleActionFail(f"ctapi.cluster must be letters, digits and underscores only, not {cluster!r}")
+
+
+def _result(outcome: Outcome, changed: bool, action: str | None, started: float,
+            clock: Clock) -> dict[str, t.Any]:
+    return {"changed": changed, "action": action,
+            "service": outcome.observation.get("service"),
+            "processes": process_rows(outcome.observation, outcome.timings),
+            "timings": outcome.timings, "watch_calls": outcome.watch_calls,
+            "elapsed": round(clock.now() - started, 3)}
