@@ -29,6 +29,19 @@ KINDS = {
                             "(consumed once per start attempt)",
     "po_process_stuck_starting": "runtime process `process` never leaves Starting "
                                  "(consumed once per start attempt)",
+    # System Platform (see scada_twin.system_platform): without `engine` / `object` a fault
+    # matches every engine / object on the host.
+    "sp_unreachable": "the galaxy cannot reach the host's platform: deploys to it fail, and "
+                      "so does deploying the redundant partner of an engine on it",
+    "sp_not_ready_to_sync": "engine `engine` on the host is not ready to sync: deploying its "
+                            "redundant partner fails; as a standby it stays Standby - Not Ready",
+    "sp_deploy_fails": "deploying `object` (on the host) fails with `message` (consumed once)",
+    "sp_install_fails": "System Platform setup on the host fails with `message` after running "
+                        "(exit 1603, no rollback; consumed once per setup)",
+    "sp_setup_pending_restart": "System Platform setup on the host stops at once: a restart "
+                                "is pending (exit 1603)",
+    "sp_migrate_fails": "migrating the galaxy on this GR host fails with `message` "
+                        "(consumed once)",
 }
 
 

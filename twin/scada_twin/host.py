@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from typing import Callable
 
 from .costs import CostModel
 from .faults import FaultPlan
 from .filesystem import FileSystem
-from . import power_operation
+from . import power_operation, system_platform
 from .registry import Registry
 from .scheduler import Scheduler
 from .services import WINDOWS_BASELINE, ServiceManager
@@ -41,11 +42,30 @@ class Host:
         self.services = ServiceManager(spec.name, self.scheduler, timeline)
         for name, display_name in WINDOWS_BASELINE:
             self.services.add(name, display_name, status="Running", start_type="Automatic")
+        # A modelled restart powers the host off for a while; the plant closes its listeners.
+        self.powered_off = False
+        self._power_lock = threading.Lock()  # not self.lock: models call this holding theirs
+        self._power_listeners: list[Callable[[str, bool], None]] = []
         self.power_operation = power_operation.create(self)  # None when not installed
+        self.system_platform = system_platform.create(self)  # None when not installed
 
     def close(self) -> None:
         """Stop the host's timed transitions (the plant calls this when it stops)."""
         self.scheduler.stop()
+
+    def on_power_change(self, listener: Callable[[str, bool], None]) -> None:
+        """Call ``listener(host_name, powered_off)`` after every power change."""
+        self._power_listeners.append(listener)
+
+    def set_powered_off(self, powered_off: bool) -> None:
+        """Power the host off (a restart's down time) or on again; a ``host.power`` event."""
+        with self._power_lock:
+            if self.powered_off == powered_off:
+                return
+            self.powered_off = powered_off
+        self.timeline.record(self.name, "host.power", powered_off=powered_off)
+        for listener in self._power_listeners:
+            listener(self.name, powered_off)
 
     # -- what the transport needs ----------------------------------------------------------
     @property

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import pathlib
 import tempfile
+import threading
 from typing import Any
 
 from .costs import CostModel
 from .faults import FaultPlan
 from .host import Host
 from .power_operation import wire as wire_power_operation_pairs
+from .system_platform import wire as wire_system_platform
 from .spec import PlantSpec
 from .timeline import Timeline
 from .wsman.server import WsmanServer
@@ -34,10 +36,14 @@ class Plant:
         self.faults = FaultPlan()
         self.hosts = {h.name: Host(h, self.costs, self.timeline, self.faults) for h in spec.hosts}
         self.pairs = wire_power_operation_pairs(self.hosts.values())
+        self.galaxies = wire_system_platform(self.hosts.values())
         self.server = WsmanServer(list(self.hosts.values()),
                                   allow_basic_http=spec.allow_basic_http,
                                   cert_dir=self.state_dir / "pki")
         self._running = False
+        self._listeners_lock = threading.Lock()
+        for host in self.hosts.values():
+            host.on_power_change(self._power_changed)
 
     @property
     def ca_cert_path(self) -> pathlib.Path:
@@ -79,9 +85,23 @@ class Plant:
     def clear(self, host: str | None = None, kind: str | None = None) -> None:
         for name in self.hosts if host is None else [self._host(host).name]:
             if kind in (None, "down") and self.faults.active(name, "down") is not None:
-                self.server.set_host_down(name, False)
+                self.server.set_host_down(name, self.hosts[name].powered_off)
         self.faults.clear(host, kind)
         self.timeline.record(host or "plant", "fault.cleared", fault=kind)
+
+    def _power_changed(self, name: str, powered_off: bool) -> None:
+        """A host restarts (model side): close or reopen its listeners, off the caller's thread.
+
+        Closing listeners waits for their threads; a scheduler callback must not block.
+        Each worker applies the state current when it runs, so the last one wins.
+        """
+        threading.Thread(target=self._apply_power, args=(name,), daemon=True,
+                         name=f"power-{name}").start()
+
+    def _apply_power(self, name: str) -> None:
+        with self._listeners_lock:
+            down = self.hosts[name].powered_off or self.faults.active(name, "down") is not None
+            self.server.set_host_down(name, down)
 
     # -- state -----------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -99,6 +119,7 @@ class Plant:
             "http_port": host.spec.http_port,
             "https_port": host.spec.https_port,
             "down": self.faults.active(host.name, "down") is not None,
+            "powered_off": host.powered_off,
             "free_bytes": host.fs.free_bytes,
             "commands_started": host.commands_started,
             "products": sorted(host.spec.products),

@@ -60,10 +60,10 @@ def _system_platform(host: "Host", pattern: str) -> dict[str, Any]:
     # PowerShell's -like is case-insensitive, as fnmatch on lower-cased text is.
     if not fnmatch.fnmatchcase(display_name.lower(), pattern.lower()):
         return {"installed": False}
+    node = host.system_platform  # live: setup changes the version and the location
     return {
         "installed": True,
         "display_name": display_name,
-        "version": str(product.get("version", "23.1.100")),
-        "install_location": product.get("install_location",
-                                        "C:\\Program Files (x86)\\ArchestrA\\"),
+        "version": node.software_version,
+        "install_location": node.install_location,
     }
