@@ -131,9 +131,10 @@ notes:
     Alarm, Trend, Report); an answer means C(Running), no answer C(Starting). C(Client) and
     C(System Services) are C(Running) when CtAPI answers. This is the least certain part of the
     module; the CtAPI details are options.
-  - On a real host C(Exception) cannot be told apart from C(Starting) through these interfaces,
-    so a process that never comes up fails the task at the O(timeout); the plant twin reports
-    C(Exception) as Runtime Manager shows it, and the task then fails at once.
+  - C(Exception) cannot be told apart from C(Starting) through these interfaces, so a process
+    that never comes up fails the task at the O(timeout), and the message says that a process
+    still C(Starting) may be in C(Exception). Should a process ever be reported in
+    C(Exception), the task fails at once.
   - Timings are measured on the controller, from the start of the task's action to the first
     status call that saw the process in the target state; they are as precise as
     O(poll_interval) plus one round trip.

@@ -84,6 +84,9 @@ def wait_for_processes(watch: Watch, *, target: str, timeout: float, long_poll: 
 
     if first is not None:
         observe(first)
+        if progress is not None:
+            progress(f"runtime processes: {describe(first)} (after the control action, "
+                     f"{clock.now() - started:.1f}s)")
     try:
         if first is None or not done(first):
             wait_for(probe, done, timeout=max(0.0, deadline - clock.now()), interval=0.0,
@@ -94,14 +97,24 @@ def wait_for_processes(watch: Watch, *, target: str, timeout: float, long_poll: 
                    if p["state"] != target]
         raise ProcessWaitFailed(
             f"{', '.join(waiting) or 'the runtime service'} did not reach {target} within "
-            f"{timeout:g}s: {table(outcome.observation, outcome.timings)}",
-            "timeout", outcome) from None
+            f"{timeout:g}s: {table(outcome.observation, outcome.timings)}"
+            f"{_hint(outcome.observation, target)}", "timeout", outcome) from None
     failed = in_exception(outcome.observation)
     if failed:
         raise ProcessWaitFailed(
             f"{', '.join(failed)} in {EXCEPTION}: {table(outcome.observation, outcome.timings)}",
             "process_exception", outcome)
     return outcome
+
+
+def _hint(document: dict, target: str) -> str:
+    """Scripts cannot tell Exception from Starting; say so where it matters."""
+    service = (document.get("service") or {}).get("status")
+    starting = [p for p in document.get("processes") or [] if p["state"] == "Starting"]
+    if target == RUNNING and service == RUNNING and starting:
+        return (". A process that stays Starting while the service runs may be in Exception; "
+                "Runtime Manager on the host shows which")
+    return ""
 
 
 def snapshot(document: dict) -> dict:

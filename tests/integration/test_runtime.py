@@ -123,19 +123,24 @@ def test_wait_only_waits_until_every_process_runs(make_plant, tmp_path):
     assert "runtime_control" not in _operations(plant)
 
 
-def test_a_process_in_exception_fails_with_the_process_table(plant, tmp_path):
+def test_a_process_in_exception_fails_with_the_process_table(make_plant, tmp_path):
+    """Runtime Manager shows Exception; CtAPI only shows that the Alarm server never answers."""
+    plant = _quick_service_plant(make_plant)
     plant.inject("po-a", "po_process_exception", process="Alarm")
-    run = _run(plant, tmp_path, "{state: restarted, timeout: 60}")
+    run = _run(plant, tmp_path, "{state: restarted, timeout: 3}")
     record = run.task("runtime", "po-a")
     assert record["status"] == "failed"
     result = record["result"]
-    assert result["category"] == "process_exception"
-    assert result["msg"].startswith("po-a: runtime: Alarm in Exception: service Running; ")
-    assert "Alarm=Exception (injected fault po_process_exception)" in result["msg"]
+    assert result["category"] == "timeout"
+    assert result["msg"].startswith("po-a: runtime: Alarm did not reach Running within 3s: "
+                                    "service Running; I/O Server=Running (after ")
     for name in DEFAULT_PROCESSES:
         assert f"{name}=" in result["msg"]
+    assert "Alarm=Starting; " in result["msg"]
+    assert "may be in Exception; Runtime Manager on the host shows which" in result["msg"]
     alarm = next(p for p in result["processes"] if p["name"] == "Alarm")
-    assert alarm["state"] == "Exception" and alarm["seconds"] is None
+    assert alarm["state"] == "Starting" and alarm["seconds"] is None
+    assert _process_states(plant)["Alarm"][-1] == "Exception"  # what Runtime Manager shows
     assert "Traceback" not in run.output
 
 

@@ -64,9 +64,23 @@ def test_the_first_observation_may_already_be_done():
     host = FakeHost([])
     first = {"service": {"status": "Running"},
              "processes": [{"name": "Alarm", "state": "Running", "reason": None}]}
+    lines: list[str] = []
     outcome = wait_for_processes(host.watch, target="Running", timeout=60, long_poll=30,
-                                 started=0.0, first=first, clock=host.clock)
+                                 started=0.0, first=first, progress=lines.append,
+                                 clock=host.clock)
     assert outcome.watch_calls == 0 and outcome.timings == {"Alarm": 0.0}
+    assert lines == ["runtime processes: service Running; Running: Alarm "
+                     "(after the control action, 0.0s)"]
+
+
+def test_stopping_waits_for_the_service_too():
+    host = FakeHost([(3.0, "Alarm", "Stopped"), (4.0, "I/O Server", "Stopped")])
+    host.document = lambda: {**FakeHost.document(host), "service": {
+        "status": "Stopped" if host.t >= 6.0 else "StopPending"}}
+    outcome = wait_for_processes(host.watch, target="Stopped", timeout=60, long_poll=30,
+                                 started=0.0, clock=host.clock)
+    assert outcome.timings == {"Alarm": 3.0, "I/O Server": 4.0}
+    assert outcome.observation["service"]["status"] == "Stopped"
 
 
 def test_exception_fails_at_once_with_the_table():
@@ -87,7 +101,9 @@ def test_timeout_names_the_laggards_and_never_waits_past_the_deadline():
                            started=0.0, clock=host.clock)
     assert caught.value.category == "timeout"
     assert caught.value.msg == ("I/O Server did not reach Running within 45s: service Running; "
-                                "I/O Server=Starting; Alarm=Running (after 10s)")
+                                "I/O Server=Starting; Alarm=Running (after 10s). A process that "
+                                "stays Starting while the service runs may be in Exception; "
+                                "Runtime Manager on the host shows which")
     assert host.t == 45.0
     # first look, the call that sees Alarm at 10 s, a full long poll, the 5 s left
     assert [max_wait for _, max_wait in host.calls] == [30, 30, 30, 5]
