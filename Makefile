@@ -35,9 +35,11 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
 # the venv's tools (ansible-playbook, ansible-test, ...) come first for every recipe
 export PATH := $(VENV)/bin:$(PATH)
 
-# Debian packages the tests need (mono-mcs and chromium come later).  python3-venv is added
-# only when the chosen interpreter cannot create a virtualenv with pip (Debian's own 3.11).
+# Debian packages the tests need (chromium comes later).  python3-venv is added only when
+# the chosen interpreter cannot create a virtualenv with pip (Debian's own 3.11).  Mono
+# compiles the GRAccess helper against the stub of GRAccess (grhelper-check) and runs it.
 APT_PACKAGES ?=
+APT_PACKAGES += mono-mcs mono-runtime libmono-system-web-extensions4.0-cil
 ifneq ($(PYTHON),)
 ifneq ($(shell $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null && echo ok),ok)
 APT_PACKAGES += python$(PY_VERSION)-venv
@@ -53,20 +55,26 @@ PYTEST_ARGS ?=
 export PYTEST_TIMEOUT ?= 900
 LINT_PATHS := $(wildcard roles playbooks)
 PS1_PATHS := plugins
+# The GRAccess helper the collection compiles on the GR node (csc.exe, C# 5, x86), checked
+# here against a stub of the documented GRAccess interface.
+GRHELPER_SRC := plugins/plugin_utils/grhelper/GRHelper.cs
+GRSTUB_SRC := tests/grstub/ArchestrA.GRAccess.cs
+GRHELPER_OUT := $(ROOT)/build/grhelper
 KEEP_SANITY_TREE ?=
 
-.PHONY: help deps venv collection test pytest sanity lint ps1-check changelog-lint demo requirements clean distclean
+.PHONY: help deps venv collection test pytest sanity lint ps1-check grhelper-check changelog-lint demo requirements clean distclean
 
 help:
 	@cat <<'EOF'
 	make demo            start a twin plant and run the main job against it (tools/demo.py)
-	make test            deps + venv + changelog-lint + ps1-check + lint + sanity + pytest
+	make test            deps + venv + changelog-lint + ps1-check + grhelper-check + lint + sanity + pytest
 	make venv            build or refresh .venv from $(REQUIREMENTS) (Python $(or $(PY_VERSION),?)) + twin/
 	make collection      symlink build/collections/ansible_collections/scada/redundancy -> repo root
 	make pytest          pytest $(PYTEST_DIRS) (extra options: PYTEST_ARGS=...)
 	make sanity          ansible-test sanity --python $(PY_VERSION) on the built collection, no Docker
 	make lint            ansible-lint (profile production) over $(or $(LINT_PATHS),roles/ playbooks/)
 	make ps1-check       tree-sitter syntax check of every *.ps1 under plugins/
+	make grhelper-check  compile the GRAccess helper (C# 5, x86) against the GRAccess stub
 	make changelog-lint  antsibull-changelog lint
 	make deps            apt-get install the Debian packages the tests need (skipped when present)
 	make requirements    re-resolve requirements/*.txt from requirements/*.in
@@ -113,7 +121,7 @@ collection:
 	ln -sfn ../../../.. "$(COLLECTION_LINK)"
 	test -f "$(COLLECTION_LINK)/galaxy.yml"
 
-test: deps venv collection changelog-lint ps1-check lint sanity pytest
+test: deps venv collection changelog-lint ps1-check grhelper-check lint sanity pytest
 	@echo "make test: all parts passed"
 
 pytest: venv collection
@@ -130,6 +138,17 @@ ps1-check: venv
 	@start=$$SECONDS
 	$(VPY) tools/check_ps1.py $(PS1_PATHS)
 	echo "== ps1-check passed in $$((SECONDS - start))s"
+
+# C# 5 (-langversion:5) is what csc.exe of .NET Framework 4.x accepts on the GR node.
+grhelper-check: deps
+	@start=$$SECONDS
+	mkdir -p "$(GRHELPER_OUT)"
+	mcs -nologo -langversion:5 -warnaserror -target:library \
+	    -out:"$(GRHELPER_OUT)/ArchestrA.GRAccess.dll" $(GRSTUB_SRC)
+	mcs -nologo -langversion:5 -warnaserror -platform:x86 -target:exe \
+	    -r:"$(GRHELPER_OUT)/ArchestrA.GRAccess.dll" -r:System.Web.Extensions \
+	    -out:"$(GRHELPER_OUT)/GRHelper.exe" $(GRHELPER_SRC)
+	echo "== grhelper-check passed in $$((SECONDS - start))s"
 
 lint: venv collection
 	@start=$$SECONDS
