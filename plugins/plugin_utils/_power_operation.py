@@ -15,10 +15,15 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-DEFAULT_RUNTIME_SERVICE_PATTERNS = ("Citect Runtime Manager", "Plant SCADA Runtime Manager",
-                                    "Power Operation Runtime Manager")
+from ansible_collections.scada.redundancy.plugins.plugin_utils._runtime import (
+    DEFAULT_PROCESSES,
+    DEFAULT_SERVICE_PATTERNS,
+)
+
+#: One list for every module that looks for the runtime service or its processes.
+DEFAULT_RUNTIME_SERVICE_PATTERNS = DEFAULT_SERVICE_PATTERNS
 #: Runtime Manager process names po_info can read (server processes through ServerInfoEx).
-KNOWN_PROCESSES = ("I/O Server", "Alarm", "Trend", "Report", "Client", "System Services")
+KNOWN_PROCESSES = DEFAULT_PROCESSES
 PROJECT_SOURCES = ("folders", "graphics_builder")
 MAX_TIMEOUT = 86400
 
