@@ -100,7 +100,9 @@ def run_operation(connection: t.Any, operation: str, params: t.Mapping[str, t.An
     try:
         rc, stdout, stderr = connection.exec_command(build_command_line(), in_data=stdin,
                                                      sudoable=False)
-    except AnsibleConnectionFailure as exc:
+    except (AnsibleConnectionFailure, OSError) as exc:
+        # OSError: a connection lost while the command runs reaches us from the transport
+        # library as it is (requests' ConnectionError), not as AnsibleConnectionFailure.
         raise OperationUnreachable(f"{operation}: {to_text(exc)}") from exc
     elapsed = time.monotonic() - start
     document = _parse_document(to_text(stdout, errors="surrogate_or_replace"))
