@@ -182,3 +182,15 @@ def test_hostile_values_never_change_the_script_sent(plant, tmp_path):
     assert len(sent) == 1 + len(HOSTILE)
     assert {e.data["script_sha256"] for e in sent} == {sent[0].data["script_sha256"]}
     assert len({e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")}) == 1
+
+
+@pytest.mark.parametrize("source", ["folders", "graphics_builder"])
+def test_both_project_sources_list_only_projects(plant, tmp_path, source):
+    host = plant.hosts["po-a"]
+    user = host.power_operation.spec.folders["user"]
+    host.fs.write(f"{user}\\PlantProject.previous\\variable.DBF", b"kept by a restore")
+    host.fs.write(f"{user}\\Notes\\readme.txt", b"not a project")
+    run = _run(plant, tmp_path, f"{{project_source: {source}, ctapi: false}}", hosts="po-a")
+    facts = _facts(run, "po-a")
+    assert sorted(facts["projects"], key=str.lower) == ["PlantProject", "PLS_Include", "Site_Include"]
+    assert facts["project_set"] == ["PlantProject", "PLS_Include", "Site_Include"]

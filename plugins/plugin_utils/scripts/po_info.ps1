@@ -30,7 +30,8 @@ $ServiceStates = @{ Stopped = 'Stopped'; StopPending = 'Stopping'; StartPending 
 function Get-RuntimeService {
     # The first service (by name) whose display name matches a pattern, or $null.
     param([string[]]$Patterns)
-    $matching = @(Get-Service | Where-Object {
+    # Services Windows will not open for this user are skipped, not fatal.
+    $matching = @(Get-Service -ErrorAction SilentlyContinue | Where-Object {
             $display = $_.DisplayName
             @($Patterns | Where-Object { $display -like $_ }).Count -gt 0
         } | Sort-Object -Property 'Name')

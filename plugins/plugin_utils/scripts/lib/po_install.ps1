@@ -239,7 +239,7 @@ function Write-PoCompiledMarker {
     param($Install, $Entry, [string]$SetFingerprint, [string[]]$Projects)
     $path = Get-PoMarkerPath -Install $Install -Project $Entry.Name
     if (-not $path) { return }
-    [void](New-Item -ItemType Directory -Path ([System.IO.Path]::GetDirectoryName($path)) -Force)
+    [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($path))
     $marker = [ordered]@{
         project = $Entry.Name; set_fingerprint = $SetFingerprint; projects = $Projects
         outputs_signature = Get-PoOutputsSignature -Folder $Entry.Path
