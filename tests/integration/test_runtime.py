@@ -144,24 +144,57 @@ def test_a_process_in_exception_fails_with_the_process_table(make_plant, tmp_pat
     assert "Traceback" not in run.output
 
 
-def test_a_process_that_never_runs_hits_the_timeout_with_few_remote_calls(make_plant, tmp_path):
+def test_a_process_that_never_runs_hits_the_timeout(make_plant, tmp_path):
     plant = _quick_service_plant(make_plant)
     plant.inject("po-a", "po_process_stuck_starting", process="Trend")
-    run = _run(plant, tmp_path, "{state: restarted, timeout: 4, poll_interval: 1}")
+    run = _run(plant, tmp_path, "{state: restarted, timeout: 3, poll_interval: 1}")
     record = run.task("runtime", "po-a")
     assert record["status"] == "failed"
     result = record["result"]
     assert result["category"] == "timeout"
-    assert "Trend did not reach Running within 4s" in result["msg"]
+    assert "Trend did not reach Running within 3s" in result["msg"]
     assert "Trend=Starting" in result["msg"] and "I/O Server=Running" in result["msg"]
-    assert "Trend" not in result["timings"]
-    # 4 real seconds are 400 host seconds at this time scale: one PowerShell process per
-    # poll_interval would have been 400. A long poll returns on a change or after long_poll
-    # (30 host seconds), so the calls are bounded by 400 / 30 plus the state changes seen.
+    assert "Trend" not in result["timings"] and result["elapsed"] < 3 + 2
+
+
+def _real_time_plant(make_plant):
+    """A plant on real time (time_scale 1) whose runtime moves in fractions of a second, so
+    host seconds (long_poll, poll_interval) and the controller's timeout are the same seconds."""
+    operations = {f"process_{kind}:{p}": 0.2 for p in DEFAULT_PROCESSES for kind in ("start", "stop")}
+    operations["runtime_service_start"] = 0.2
+    spec = plant_spec(["po-a", "po-b"], cost={"operations": operations, "powershell_start": 0.05})
+    spec["time_scale"] = 1.0
+    return make_plant(spec)
+
+
+def test_a_long_wait_starts_few_powershell_processes(make_plant, tmp_path):
+    plant = _real_time_plant(make_plant)
+    plant.inject("po-a", "po_process_stuck_starting", process="Trend")
+    run = _run(plant, tmp_path, "{state: restarted, timeout: 8, long_poll: 3, poll_interval: 0.25}")
+    result = run.task("runtime", "po-a")["result"]
+    assert result["category"] == "timeout", run.output
     operations = _operations(plant)
-    assert operations[0] == "runtime_control"
-    assert len(operations) == 1 + result["watch_calls"]
-    assert result["watch_calls"] <= 400 / 30 + 2 * len(DEFAULT_PROCESSES)
+    assert operations == ["runtime_control"] + ["runtime_watch"] * result["watch_calls"]
+    # One PowerShell process per poll would be 8 / 0.25 = 32; the long polls return on each
+    # change the host sees, else every 3 s.
+    assert result["watch_calls"] <= 8 / 3 + 1 + 3
+    assert result["watch_calls"] < 32 / 4
+
+
+def test_a_long_poll_outlives_the_winrm_operation_timeout(make_plant, tmp_path):
+    """A status call may wait longer than WinRM's operation timeout; the client waits on."""
+    plant = _real_time_plant(make_plant)
+    plant.inject("po-a", "po_process_stuck_starting", process="Trend")
+    play = tmp_path / "play.yml"
+    play.write_text(PLAY.format(hosts="po-a", args="{state: restarted, timeout: 7, long_poll: 3, "
+                                "poll_interval: 0.5}"), encoding="utf-8")
+    slow = inventory(plant, tmp_path / "inventory.yml", ansible_winrm_operation_timeout_sec=1,
+                     ansible_winrm_read_timeout_sec=2)
+    run = run_playbook(play, slow, tmp_path)
+    record = run.task("runtime", "po-a")
+    assert record["status"] == "failed", run.output
+    assert record["result"]["category"] == "timeout"
+    assert "Trend=Starting" in record["result"]["msg"]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -225,3 +258,4 @@ def test_hostile_values_never_change_the_script_sent(plant, tmp_path):
     assert len({e.data["script_sha256"] for e in sent}) == 1
     assert len({e.data["command_sha256"] for e in plant.timeline.events("po-a", "winrs.command")}) == 1
     assert plant.hosts["po-a"].services.get("WinRM").status == "Running"
+
