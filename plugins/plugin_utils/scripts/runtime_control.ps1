@@ -43,9 +43,10 @@ if ($changed -and -not [bool]$Params.check_mode) {
     if ($action -ne 'stop') { Invoke-ServiceControl -Name $service.name -Action 'start' -Seconds $seconds }
 }
 
+$record = Get-ServiceRecord -Name $service.name
 [ordered]@{
     changed = [bool]$changed
     action = $action
-    service = Get-ServiceRecord -Name $service.name
-    processes = @(Get-PoRuntimeProcessState -ServiceName $service.name -Expected $expected -Probe $probe)
+    service = $record
+    processes = @(Get-PoRuntimeProcessState -ServiceStatus $record.status -Expected $expected -Probe $probe)
 }

@@ -45,7 +45,7 @@ try {
     while ($true) {
         $controller.Refresh()
         $status = [string]$controller.Status
-        $processes = @(Get-PoRuntimeProcessState -ServiceName $service.name -Expected $expected -Probe $probe)
+        $processes = @(Get-PoRuntimeProcessState -ServiceStatus $status -Expected $expected -Probe $probe)
         if ($null -eq $known) { break }
         if (Test-StatesDiffer -Known $known -ServiceStatus $status -Processes $processes) { break }
         $remaining = $maxWait - $clock.Elapsed.TotalSeconds

@@ -49,10 +49,10 @@ def probe(host: "Host", ctapi: dict[str, Any]) -> dict[str, Any]:
             "cluster": cluster}
 
 
-def process_states(host: "Host", service: str, names: list[str],
+def process_states(host: "Host", status: str, names: list[str],
                    settings: dict[str, Any]) -> list[dict[str, Any]]:
-    """Get-PoRuntimeProcessState: [{name, state, reason}] in the order of ``names``."""
-    status = host.services.get(service).status
+    """Get-PoRuntimeProcessState: [{name, state, reason}] in the order of ``names``, given the
+    service status the caller read."""
     if status != "Running":
         state = SERVICE_STATES.get(status, "Stopped")
         return [{"name": n, "state": state, "reason": None} for n in names]

@@ -50,9 +50,9 @@ def runtime_control(host: "Host", call: Call) -> dict[str, Any]:
             control(host, "stop", service.name, seconds)
         if action in ("start", "restart"):
             control(host, "start", service.name, seconds)
-    return {"changed": changed, "action": action,
-            "service": service_dict(host.services.get(service.name)),
-            "processes": process_states(host, service.name, names, settings)}
+    record = host.services.get(service.name)
+    return {"changed": changed, "action": action, "service": service_dict(record),
+            "processes": process_states(host, record.status, names, settings)}
 
 
 @operation("runtime_watch")
@@ -65,8 +65,8 @@ def runtime_watch(host: "Host", call: Call) -> dict[str, Any]:
     max_wait = _seconds(params, "max_wait", 30.0)
 
     def read() -> tuple[str, list[dict[str, Any]]]:
-        return (host.services.get(service.name).status,
-                process_states(host, service.name, names, settings))
+        status = host.services.get(service.name).status
+        return status, process_states(host, status, names, settings)
 
     def changed() -> bool:
         status, processes = read()

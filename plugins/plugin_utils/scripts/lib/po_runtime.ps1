@@ -72,11 +72,10 @@ function Get-PoRuntimeProcessName {
 function Get-PoRuntimeProcessState {
     # [{name, state, reason}] for process names from Get-PoRuntimeProcessName, read as the
     # header describes.
-    param([string]$ServiceName, [string[]]$Expected, $Probe)
-    $controller = New-Object -TypeName System.ServiceProcess.ServiceController -ArgumentList $ServiceName
-    try { $status = [string]$controller.Status } finally { $controller.Dispose() }
-    if ($status -ne 'Running') {
-        $state = $PoRuntimeServiceStates[$status]
+    # The caller reads the service status once and passes it, so both agree.
+    param([string]$ServiceStatus, [string[]]$Expected, $Probe)
+    if ($ServiceStatus -ne 'Running') {
+        $state = $PoRuntimeServiceStates[$ServiceStatus]
         if (-not $state) { $state = 'Stopped' }
         return @($Expected | ForEach-Object { [ordered]@{ name = $_; state = $state; reason = $null } })
     }
