@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, scada.redundancy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Moving an archive in bounded chunks, host to host or host to controller, proved by SHA-256.
+
+Each chunk is one ``archive_read`` operation on the source (base64 in its JSON answer, with
+the chunk's SHA-256) and, for a host destination, one ``archive_write`` on the destination
+(the chunk as base64 lines after the protocol's NUL separator line). Nothing holds more than
+one chunk. The destination writes ``<path>.partial`` and moves it into place only after the
+whole file's size and SHA-256 equal the source's (and, when asked, the archive is proved
+against its manifest), so an interrupted transfer never leaves a half file under the final
+name. The partial file stays; the next run resumes it when its SHA-256 equals the SHA-256 of
+the same number of bytes at the source, and starts over otherwise.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import os
+import typing as t
+
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
+
+DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024
+MIN_CHUNK_SIZE = 64 * 1024
+MAX_CHUNK_SIZE = 64 * 1024 * 1024
+#: Raw bytes per base64 line sent to archive_write: a multiple of 3, so each line decodes alone.
+LINE_BYTES = 48 * 1024
+PARTIAL_SUFFIX = ".partial"
+
+#: Runs one operation on one host: (operation, params, data after the separator) -> result.
+Runner = t.Callable[[str, t.Dict[str, t.Any], t.Optional[bytes]], t.Dict[str, t.Any]]
+
+
+class TransferError(Exception):
+    """A transfer that cannot go on; ``category`` as the operations name their failures."""
+
+    def __init__(self, msg: str, category: str = "transfer_failed") -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.category = category
+
+
+@dataclasses.dataclass(frozen=True)
+class Facts:
+    exists: bool
+    size: int | None = None
+    sha256: str | None = None
+    prefix_sha256: str | None = None
+    partial_size: int | None = None
+    partial_sha256: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class CopyResult:
+    changed: bool
+    size: int
+    sha256: str
+    resumed_from: int = 0
+    bytes_sent: int = 0
+    chunks: int = 0
+
+
+class RemoteFile:
+    """A file on a host, reached through the archive_* operations by ``run``."""
+
+    def __init__(self, run: Runner, path: str, label: str) -> None:
+        self._run = run
+        self.path = path
+        self.label = label
+
+    def facts(self, sha256: bool = True, partial: bool = False, prefix_length: int = -1) -> Facts:
+        doc = self._run("archive_stat", {"path": self.path, "sha256": sha256, "partial": partial,
+                                         "prefix_length": prefix_length}, None)
+        part = doc.get("partial") or {}
+        return Facts(bool(doc.get("exists")), doc.get("size"), doc.get("sha256"),
+                     doc.get("prefix_sha256"), part.get("size") if part.get("exists") else None,
+                     part.get("sha256"))
+
+    def read(self, offset: int, length: int) -> tuple[bytes, int]:
+        """The chunk at ``offset`` and the file's current size; the chunk's SHA-256 is checked."""
+        doc = self._run("archive_read", {"path": self.path, "offset": offset, "length": length}, None)
+        data = base64.b64decode(doc.get("data") or "")
+        if len(data) != doc.get("length") or hashlib.sha256(data).hexdigest() != doc.get("sha256"):
+            raise TransferError(f"{self.label}: the chunk at offset {offset} of {self.path} arrived "
+                                f"damaged", "chunk_corrupt")
+        return data, int(doc.get("size") or 0)
+
+    def append(self, offset: int, data: bytes) -> None:
+        lines = b"".join(base64.b64encode(data[i:i + LINE_BYTES]) + b"\n"
+                         for i in range(0, len(data), LINE_BYTES))
+        self._run("archive_write", {"path": self.path, "action": "append", "offset": offset,
+                                    "length": len(data), "sha256": hashlib.sha256(data).hexdigest()},
+                  lines)
+
+    def commit(self, size: int, sha256: str, validate: bool) -> str:
+        doc = self._run("archive_write", {"path": self.path, "action": "commit", "size": size,
+                                          "sha256": sha256, "validate": validate}, None)
+        return str(doc.get("sha256"))
+
+
+class LocalFile:
+    """A file on the controller, with the same partial-file discipline as a host."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.label = "controller"
+        self._partial = path + PARTIAL_SUFFIX
+
+    def facts(self, sha256: bool = True, partial: bool = False, prefix_length: int = -1) -> Facts:
+        del prefix_length  # a controller file is never a transfer's source
+        exists = os.path.isfile(self.path)
+        has_partial = partial and os.path.isfile(self._partial)
+        return Facts(exists, os.path.getsize(self.path) if exists else None,
+                     _archive.sha256_file(self.path) if exists and sha256 else None, None,
+                     os.path.getsize(self._partial) if has_partial else None,
+                     _archive.sha256_file(self._partial) if has_partial else None)
+
+    def append(self, offset: int, data: bytes) -> None:
+        if offset == 0:
+            os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+            mode = "wb"
+        elif not os.path.isfile(self._partial) or os.path.getsize(self._partial) != offset:
+            raise TransferError(f"controller: the partial file {self._partial} does not end at "
+                                f"offset {offset}", "offset_mismatch")
+        else:
+            mode = "ab"
+        with open(self._partial, mode) as handle:
+            handle.write(data)
+
+    def commit(self, size: int, sha256: str, validate: bool) -> str:
+        found = _archive.sha256_file(self._partial)
+        if os.path.getsize(self._partial) != size or found != sha256:
+            os.remove(self._partial)
+            raise TransferError(f"controller: the received file (sha256 {found}) differs from the "
+                                f"source (sha256 {sha256}); it was removed", "checksum_mismatch")
+        if validate:
+            try:
+                _archive.verify_archive(self._partial)
+            except _archive.ArchiveError as exc:
+                os.remove(self._partial)
+                raise TransferError(f"controller: the received archive is not intact: {exc}",
+                                    "archive_invalid") from None
+        os.replace(self._partial, self.path)
+        return found
+
+
+Destination = t.Union[RemoteFile, LocalFile]
+
+
+def copy(source: RemoteFile, destination: Destination, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
+         resume: bool = True, validate: bool = False, check_mode: bool = False,
+         progress: t.Callable[[str], None] | None = None) -> CopyResult:
+    """Copy ``source`` to ``destination`` unless it already holds the same bytes.
+
+    :raises TransferError: the source is missing, changed during the copy, or a checksum
+        failed; an operation failure on either end propagates as it is.
+    """
+    src = source.facts(sha256=True)
+    if not src.exists or src.size is None or src.sha256 is None:
+        raise TransferError(f"{source.label}: {source.path} does not exist", "not_found")
+    dst = destination.facts(sha256=True, partial=True)
+    if dst.exists and dst.size == src.size and dst.sha256 == src.sha256:
+        return CopyResult(False, src.size, src.sha256)
+    if check_mode:
+        return CopyResult(True, src.size, src.sha256)
+    start = _resume_point(source, dst, src.size) if resume else 0
+    offset, chunks = start, 0
+    while offset < src.size or (src.size == 0 and chunks == 0):
+        data, size = source.read(offset, chunk_size)
+        if size != src.size or (not data and src.size):
+            raise TransferError(f"{source.label}: {source.path} changed during the copy "
+                                f"({src.size} bytes, now {size})", "source_changed")
+        destination.append(offset, data)
+        offset += len(data)
+        chunks += 1
+        if progress is not None:
+            progress(f"copied {offset:,} of {src.size:,} bytes to {destination.label}")
+    found = destination.commit(src.size, src.sha256, validate)
+    if found != src.sha256:
+        raise TransferError(f"{destination.label}: the copy's sha256 {found} differs from the "
+                            f"source's {src.sha256}", "checksum_mismatch")
+    return CopyResult(True, src.size, src.sha256, start, offset - start, chunks)
+
+
+def _resume_point(source: RemoteFile, dst: Facts, size: int) -> int:
+    """Bytes of a partial file at the destination that equal the source's first bytes."""
+    if not dst.partial_size or dst.partial_size > size:
+        return 0
+    prefix = source.facts(sha256=False, prefix_length=dst.partial_size).prefix_sha256
+    return dst.partial_size if prefix == dst.partial_sha256 else 0
