@@ -54,21 +54,34 @@ DURATIONS = {
 
 
 def deploy(galaxy: "Galaxy", names: list[str], *, cascade: bool = True,
-           action: str = "skipDeploy", skip_if_undeployed: bool = False) -> Operation:
-    """Deploy ``names`` (a multi-selection when more than one) in plan order."""
+           action: str = "skipDeploy", skip_if_undeployed: bool = False,
+           on_scan: bool = True, force_off_scan: bool = True,
+           mark_as_deployed_on_status_mismatch: bool = False) -> Operation:
+    """Deploy ``names`` (a multi-selection when more than one) in plan order.
+
+    ``on_scan``, ``force_off_scan`` and ``mark_as_deployed_on_status_mismatch`` are
+    GRAccess's flags; the twin records them on the ``sp.deploy`` event and otherwise ignores
+    them (every object deploys on scan).
+    """
     if action not in ACTIONS:
         raise GalaxyError(f"unknown action for deployed objects {action!r}; "
                           f"expected one of {', '.join(ACTIONS)}")
     with galaxy.lock:
-        op = _begin(galaxy, "deploy", names, cascade=cascade, action=action)
+        op = _begin(galaxy, "deploy", names, cascade=cascade, action=action,
+                    skip_if_undeployed=skip_if_undeployed, on_scan=on_scan,
+                    force_off_scan=force_off_scan,
+                    mark_as_deployed_on_status_mismatch=mark_as_deployed_on_status_mismatch)
         _DeployPlan(galaxy, op, names, cascade, action, skip_if_undeployed).build()
         return op.start()
 
 
 def undeploy(galaxy: "Galaxy", names: list[str], *, cascade: bool = True,
+             force_off_scan: bool = True,
              mark_as_undeployed_on_failure: bool = False) -> Operation:
+    """Undeploy ``names``: objects before their engines before their platforms."""
     with galaxy.lock:
-        op = _begin(galaxy, "undeploy", names, cascade=cascade)
+        op = _begin(galaxy, "undeploy", names, cascade=cascade, force_off_scan=force_off_scan,
+                    mark_as_undeployed_on_failure=mark_as_undeployed_on_failure)
         _UndeployPlan(galaxy, op, cascade, mark_as_undeployed_on_failure).build(names)
         return op.start()
 
