@@ -1,12 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, scada.redundancy contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin for scada.redundancy.archive_copy: bring a backup from the other server of
-the pair to this one, through the controller in bounded chunks or from a share path."""
+"""Action plugin for scada.redundancy.archive_copy: bring a backup to this server from the
+other server of the pair (through the controller in bounded chunks, or from a share path) or
+from a file on the controller."""
 
 from __future__ import annotations
 
 import ntpath
+import os
 import typing as t
 
 from ansible.errors import AnsibleActionFail
@@ -18,6 +20,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._delegate import 
 
 class ActionModule(OperationAction):
     argument_spec = {
+        "src": {"type": "path"},
         "source_host": {"type": "str"},
         "source_path": {"type": "str"},
         "dest": {"type": "str", "required": True},
@@ -27,7 +30,8 @@ class ActionModule(OperationAction):
         "resume": {"type": "bool", "default": True},
         "validate": {"type": "bool", "default": True},
     }
-    argument_rules = {"required_together": [("source_host", "source_path")]}
+    argument_rules = {"required_together": [("source_host", "source_path")],
+                      "mutually_exclusive": [("src", "source_host"), ("src", "share_path")]}
 
     def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         dest = _validate(args)
@@ -37,6 +41,8 @@ class ActionModule(OperationAction):
                                     "between the two servers of a pair")
         destination = _transfer.RemoteFile(self.operation, dest, here)
         try:
+            if args["src"]:
+                return self._from_controller(args, destination)
             if args["via"] == "share":
                 return self._via_share(args, destination, task_vars)
             with host_connection(self, args["source_host"], task_vars) as connection:
@@ -50,6 +56,16 @@ class ActionModule(OperationAction):
                     "partial": f"{dest}{_transfer.PARTIAL_SUFFIX}"}
         return {"changed": copied.changed, "dest": dest, "via": "controller", "size": copied.size,
                 "sha256": copied.sha256, "resumed_from": copied.resumed_from,
+                "bytes_sent": copied.bytes_sent, "chunks": copied.chunks}
+
+    def _from_controller(self, args: dict[str, t.Any], destination: _transfer.RemoteFile) -> dict[str, t.Any]:
+        """Upload a controller file (a change archive from an engineering workstation)."""
+        copied = _transfer.copy(_transfer.LocalFile(args["src"]), destination,
+                                chunk_size=args["chunk_size"], resume=args["resume"],
+                                validate=args["validate"], check_mode=bool(self._task.check_mode),
+                                progress=display.v)
+        return {"changed": copied.changed, "dest": destination.path, "via": "controller",
+                "size": copied.size, "sha256": copied.sha256, "resumed_from": copied.resumed_from,
                 "bytes_sent": copied.bytes_sent, "chunks": copied.chunks}
 
     def _via_share(self, args: dict[str, t.Any], destination: _transfer.RemoteFile,
@@ -78,7 +94,12 @@ class ActionModule(OperationAction):
 def _validate(args: dict[str, t.Any]) -> str:
     """Controller-side checks; returns the destination file path (dest ending in '\\' is a folder)."""
     problems = []
-    needed = ("source_host", "source_path") if args["via"] == "controller" else ("share_path",)
+    if args["src"]:
+        if not os.path.isfile(args["src"]):
+            problems.append(f"src {args['src']} is not a file on the controller")
+        needed: tuple[str, ...] = ()
+    else:
+        needed = ("source_host", "source_path") if args["via"] == "controller" else ("share_path",)
     missing = [name for name in needed if not args[name]]
     if missing:
         problems.append(f"via: {args['via']} needs {' and '.join(missing)}")
@@ -89,7 +110,7 @@ def _validate(args: dict[str, t.Any]) -> str:
         problems.append("share_path is only used with via: share")
     dest = args["dest"]
     if dest.endswith("\\"):
-        dest += ntpath.basename(args["source_path"] or args["share_path"] or "")
+        dest += ntpath.basename(args["source_path"] or args["share_path"] or os.path.basename(args["src"] or ""))
     if _archive.host_path_problem(dest):
         problems.append(f"dest {_archive.host_path_problem(dest)}")
     if not _transfer.MIN_CHUNK_SIZE <= args["chunk_size"] <= _transfer.MAX_CHUNK_SIZE:

@@ -32,6 +32,14 @@ description:
     its SHA-256 equals that of the source's first bytes, and starts over otherwise. A failed
     share copy removes its partial file.
 options:
+  src:
+    description:
+      - A file on the controller to upload to this server instead, for example a change
+        archive backed up from an engineering workstation. Sent in bounded chunks, resumable,
+        checked by SHA-256 at both ends like a copy between servers.
+      - Mutually exclusive with O(source_host) and O(share_path).
+    type: path
+    version_added: 0.1.0
   source_host:
     description:
       - The inventory name of the server that holds the file. Its connection must be C(winrm)
@@ -108,6 +116,11 @@ EXAMPLES = r"""
     destination: D:\Backups
   delegate_to: po-srv-b
   register: backup
+
+- name: Upload a change archive from the controller
+  scada.redundancy.archive_copy:
+    src: /srv/changes/PlantProject-ews.ctz
+    dest: D:\Backups\
 
 - name: Bring the standby's backup to the primary through the controller
   scada.redundancy.archive_copy:

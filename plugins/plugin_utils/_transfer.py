@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, scada.redundancy contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Moving an archive in bounded chunks, host to host or host to controller, proved by SHA-256.
+"""Moving an archive in bounded chunks between hosts and the controller, proved by SHA-256.
 
 Each chunk is one ``archive_read`` operation on the source (base64 in its JSON answer, with
 the chunk's SHA-256) and, for a host destination, one ``archive_write`` on the destination
@@ -110,13 +110,19 @@ class LocalFile:
         self._partial = path + PARTIAL_SUFFIX
 
     def facts(self, sha256: bool = True, partial: bool = False, prefix_length: int = -1) -> Facts:
-        del prefix_length  # a controller file is never a transfer's source
         exists = os.path.isfile(self.path)
         has_partial = partial and os.path.isfile(self._partial)
         return Facts(exists, os.path.getsize(self.path) if exists else None,
-                     _archive.sha256_file(self.path) if exists and sha256 else None, None,
+                     _archive.sha256_file(self.path) if exists and sha256 else None,
+                     _prefix_sha256(self.path, prefix_length) if exists and prefix_length >= 0 else None,
                      os.path.getsize(self._partial) if has_partial else None,
                      _archive.sha256_file(self._partial) if has_partial else None)
+
+    def read(self, offset: int, length: int) -> tuple[bytes, int]:
+        """The chunk at ``offset`` and the file's current size (a controller file as source)."""
+        with open(self.path, "rb") as handle:
+            handle.seek(offset)
+            return handle.read(length), os.fstat(handle.fileno()).st_size
 
     def append(self, offset: int, data: bytes) -> None:
         if offset == 0:
@@ -148,9 +154,10 @@ class LocalFile:
 
 
 Destination = t.Union[RemoteFile, LocalFile]
+Source = t.Union[RemoteFile, LocalFile]
 
 
-def copy(source: RemoteFile, destination: Destination, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
+def copy(source: Source, destination: Destination, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
          resume: bool = True, validate: bool = False, check_mode: bool = False,
          progress: t.Callable[[str], None] | None = None) -> CopyResult:
     """Copy ``source`` to ``destination`` unless it already holds the same bytes.
@@ -185,7 +192,20 @@ def copy(source: RemoteFile, destination: Destination, *, chunk_size: int = DEFA
     return CopyResult(True, src.size, src.sha256, start, offset - start, chunks)
 
 
-def _resume_point(source: RemoteFile, dst: Facts, size: int) -> int:
+def _prefix_sha256(path: str, length: int) -> str:
+    """SHA-256 of the first ``length`` bytes of a local file, read in bounded chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while length > 0:
+            block = handle.read(min(length, 1024 * 1024))
+            if not block:
+                break
+            digest.update(block)
+            length -= len(block)
+    return digest.hexdigest()
+
+
+def _resume_point(source: Source, dst: Facts, size: int) -> int:
     """Bytes of a partial file at the destination that equal the source's first bytes."""
     if not dst.partial_size or dst.partial_size > size:
         return 0

@@ -219,3 +219,53 @@ def test_hostile_values_never_change_the_scripts_sent(plant, tmp_path, big_archi
     for operation in ("archive_stat", "archive_read", "archive_write"):
         assert len(script_hashes(plant, operation)) == 1
     assert len({e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")}) == 1
+
+
+# -- a controller file as the source (a change archive from an engineering workstation) ----
+def _upload(plant, tmp_path, src, *flags, **args):
+    return result(run_task(plant, tmp_path, "archive_copy",
+                           {"src": str(src), "dest": "D:\\Incoming\\", "chunk_size": MIB, **args},
+                           *flags, hosts="po-a"), "po-a")
+
+
+def test_a_controller_archive_uploads_in_chunks_and_is_idempotent(plant, tmp_path, big_archive):
+    local = tmp_path / "change.ctz"
+    local.write_bytes(big_archive)
+    done = _upload(plant, tmp_path, local)
+    assert done["status"] == "ok" and done["changed"] is True, done
+    assert done["dest"] == "D:\\Incoming\\change.ctz"
+    assert sha256(plant.hosts["po-a"].fs.read(done["dest"])) == sha256(big_archive) == done["sha256"]
+    assert done["chunks"] == len(_operations(plant, "po-a", "archive_write")) - 1 >= 6
+    assert _upload(plant, tmp_path, local)["changed"] is False
+
+
+def test_an_upload_resumes_a_matching_partial_file(plant, tmp_path, big_archive):
+    local = tmp_path / "change.ctz"
+    local.write_bytes(big_archive)
+    plant.hosts["po-a"].fs.mkdir("D:\\Incoming")
+    plant.hosts["po-a"].fs.write("D:\\Incoming\\change.ctz.partial", big_archive[:2 * MIB])
+    done = _upload(plant, tmp_path, local)
+    assert done["resumed_from"] == 2 * MIB and done["bytes_sent"] == len(big_archive) - 2 * MIB
+    assert sha256(plant.hosts["po-a"].fs.read(done["dest"])) == sha256(big_archive)
+
+
+def test_a_damaged_controller_archive_never_takes_the_destination_name(plant, tmp_path, big_archive):
+    damaged = bytearray(big_archive)
+    damaged[len(damaged) // 2] ^= 0xFF
+    local = tmp_path / "change.ctz"
+    local.write_bytes(bytes(damaged))
+    done = _upload(plant, tmp_path, local)
+    assert done["status"] == "failed", done
+    assert not plant.hosts["po-a"].fs.exists("D:\\Incoming\\change.ctz")
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"src": "/nonexistent/change.ctz"}, "is not a file on the controller"),
+    ({"source_host": "po-b", "source_path": SOURCE}, "mutually exclusive"),
+])
+def test_upload_input_is_checked_on_the_controller(plant, tmp_path, big_archive, args, message):
+    local = tmp_path / "change.ctz"
+    local.write_bytes(big_archive)
+    done = result(run_task(plant, tmp_path, "archive_copy",
+                           {"src": str(local), "dest": "D:\\Incoming\\", **args}, hosts="po-a"), "po-a")
+    assert done["status"] == "failed" and message in done["msg"], done
