@@ -1,15 +1,22 @@
-"""``make demo``: start the lab plant on the twin and run the collection's main job against it.
+"""``make demo``: the whole redundant update of the lab pair, rehearsed on the twin.
 
-Today the main job is reading every server's facts through WinRM (NTLM with message
-encryption); later issues turn it into the full redundant update. The plant is stopped at the
-end whatever happened, and the twin's timeline is summarised.
+1. Start the lab plant (inventories/lab/twin-plant.yml): servers po-a (configured primary)
+   and po-b (standby), and the engineering workstation ews where the change was made.
+2. Take the change from the workstation: its project backup, fetched to the controller.
+3. Run playbooks/redundant_update.yml with that archive, with the step timings callback.
+4. Summarise: the steps with their durations (printed by the callback), the backups taken
+   with their SHA-256, and the pair's availability as the twin measured it (the gap, in
+   which neither server ran its I/O Server, must be zero).
+The plant is stopped at the end whatever happened.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -17,34 +24,64 @@ from devenv import ROOT, collection_path
 
 SPEC = ROOT / "inventories" / "lab" / "twin-plant.yml"
 INVENTORY = ROOT / "inventories" / "lab" / "hosts.yml"
-PLAYBOOK = ROOT / "playbooks" / "host_facts.yml"
-STATE_DIR = ROOT / "build" / "demo"
+WORK = ROOT / "build" / "demo"
+BIN = pathlib.Path(sys.executable).parent
 
 
 def twin(*args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "scada_twin", *args], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run([sys.executable, "-m", "scada_twin", *args, "--state-dir", str(WORK / "twin")],
+                          capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"scada-twin {args[0]} failed: {done.stderr.strip()}")
     return done.stdout
 
 
+def playbook(name: str, *extra: str, env: dict[str, str]) -> int:
+    command = [str(BIN / "ansible-playbook"), "-i", str(INVENTORY),
+               str(ROOT / "playbooks" / name), *extra, *sys.argv[1:]]
+    return subprocess.run(command, env=env, check=False).returncode
+
+
+def summarise(env_timings: pathlib.Path) -> bool:
+    print("\n== Backups taken before the change (on the controller)")
+    for path in sorted((WORK / "backups").rglob("*.ctz")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        print(f"  {path.relative_to(WORK)}  {path.stat().st_size:,} bytes  sha256 {digest}")
+    if env_timings.exists():
+        timings = json.loads(env_timings.read_text())
+        print(f"\n== {len(timings['steps'])} steps in {timings['wall_seconds']:.1f}s "
+              f"(the table above; JSON in {env_timings.relative_to(ROOT)})")
+    print("\n== Pair availability, as the twin measured it")
+    ok = True
+    for pair, report in json.loads(twin("availability")).items():
+        handovers = ", ".join(f"{h['active']} active at {h['time']:.1f}s" for h in report["handovers"])
+        print(f"  {pair}: gap {report['gap_seconds']:.3f}s "
+              f"({report['modelled_gap_seconds']:.1f} modelled seconds) in "
+              f"{len(report['gaps'])} interval(s); handovers: {handovers or 'none'}")
+        ok = ok and report["gap_seconds"] == 0
+    print("  zero gap: the plant was supervised throughout" if ok else "  GAP: the plant was unsupervised")
+    return ok
+
+
 def main() -> int:
+    shutil.rmtree(WORK, ignore_errors=True)
+    timings = WORK / "timings.json"
     env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(collection_path()),
+           "ANSIBLE_CALLBACKS_ENABLED": "scada.redundancy.step_timings",
+           "SCADA_REDUNDANCY_TIMINGS_FILE": str(timings),
            "ANSIBLE_NOCOLOR": os.environ.get("ANSIBLE_NOCOLOR", "1")}
-    info = json.loads(twin("start", str(SPEC), "--state-dir", str(STATE_DIR)))
+    info = json.loads(twin("start", str(SPEC)))
     print(f"twin plant 'lab' running: {', '.join(f'{n} at {a}' for n, a in info['hosts'].items())}")
     try:
-        playbook = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"),
-                    "-i", str(INVENTORY), str(PLAYBOOK), *sys.argv[1:]]
-        rc = subprocess.run(playbook, env=env, check=False).returncode
-        events = json.loads(twin("timeline", "--state-dir", str(STATE_DIR)))
-        operations = [e for e in events if e["kind"] == "operation"]
-        print(f"\ntwin timeline: {len(events)} events, {len(operations)} operations run: "
-              + ", ".join(f"{e['data']['operation']} on {e['host']}" for e in operations))
+        rc = playbook("change_from_workstation.yml", "-e", f"change_dir={WORK / 'change'}", env=env)
+        if rc == 0:
+            change = next((WORK / "change").glob("*.ctz"))
+            rc = playbook("redundant_update.yml", "-e", f"po_update_change_archive={change}",
+                          "-e", f"po_update_backup_dir={WORK / 'backups'}", env=env)
+        ok = summarise(timings)
     finally:
-        twin("stop", "--state-dir", str(STATE_DIR))
-    return rc
+        twin("stop")
+    return rc or (0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.set_defaults(func=func)
 
     for name, func, help_text in (("stop", _stop, "stop a background plant"),
-                                  ("state", _state, "print the plant's state as JSON")):
+                                  ("state", _state, "print the plant's state as JSON"),
+                                  ("availability", _availability,
+                                   "print each pair's availability gaps as JSON")):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("--state-dir", type=pathlib.Path, required=True)
         cmd.set_defaults(func=func)
@@ -140,6 +142,10 @@ def _stop(args: argparse.Namespace) -> int:
 
 def _state(args: argparse.Namespace) -> int:
     return _print(_client(args).state())
+
+
+def _availability(args: argparse.Namespace) -> int:
+    return _print(_client(args).availability())
 
 
 def _timeline(args: argparse.Namespace) -> int:

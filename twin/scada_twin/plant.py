@@ -113,6 +113,24 @@ class Plant:
             "hosts": {name: self._host_state(h) for name, h in self.hosts.items()},
         }
 
+    def availability(self) -> dict[str, Any]:
+        """Each Power Operation pair's gaps (no I/O Server running on either server) so far.
+
+        Times are seconds since the plant started; ``modelled_gap_seconds`` scales the gaps
+        back to plant time (a gap of 0.5 s at time_scale 0.1 is 5 modelled seconds).
+        """
+        report = {}
+        for name, pair in self.pairs.items():
+            measured = pair.availability()
+            handovers = [e for e in self.timeline.events(kind="po.active") if e.data.get("pair") == name]
+            report[name] = {
+                "gaps": [{"start": g.start, "end": g.end, "seconds": g.length} for g in measured.gaps],
+                "gap_seconds": measured.total,
+                "modelled_gap_seconds": measured.modelled(self.costs.time_scale).total,
+                "handovers": [{"time": e.time, "active": e.data.get("active")} for e in handovers[1:]],
+            }
+        return report
+
     def _host_state(self, host: Host) -> dict[str, Any]:
         return {
             "address": host.address,

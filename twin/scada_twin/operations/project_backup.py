@@ -155,6 +155,8 @@ def _write(host: "Host", target: str, data: bytes) -> None:
         ctz.verify(host.fs.read(partial), partial)
         host.fs.write(target, data)  # a rename on a real host
         host.fs.remove(partial)
+        host.timeline.record(host.name, "po.backup", path=target, size=len(data),
+                             sha256=hashlib.sha256(data).hexdigest())
     except FileSystemError as exc:
         if host.fs.is_file(partial):
             host.fs.remove(partial)

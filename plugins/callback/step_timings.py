@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, scada.redundancy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+name: step_timings
+type: aggregate
+short_description: A per-step timing summary at the end of a redundant update
+version_added: 0.1.0
+description:
+  - Times every task on every host and, when the playbook ends, prints one line per step that
+    did something with its duration and outcome, in the order the steps started, followed by
+    the run's wall time. Skipped steps and bookkeeping (set_fact, assert, debug, set_stats,
+    argument validation) are left out unless they failed.
+  - Optionally writes the same data as JSON, for a change record or a run report.
+requirements:
+  - Enable it, for example in C(ansible.cfg) C([defaults] callbacks_enabled = scada.redundancy.step_timings).
+options:
+  output:
+    description: Also write the timings as JSON to this file on the controller.
+    type: path
+    env:
+      - name: SCADA_REDUNDANCY_TIMINGS_FILE
+    ini:
+      - section: scada_redundancy
+        key: timings_file
+author:
+  - scada.redundancy contributors (@scada-redundancy)
+"""
+
+import json
+import time
+
+#: Steps that only decide or report; they are timed but not listed unless they fail.
+_BOOKKEEPING = {"set_fact", "assert", "debug", "set_stats", "validate_argument_spec", "fail"}
+
+from ansible.plugins.callback import CallbackBase
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "aggregate"
+    CALLBACK_NAME = "scada.redundancy.step_timings"
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._run_start = time.monotonic()
+        self._started = {}
+        self._steps = []
+
+    def v2_runner_on_start(self, host, task):
+        self._started[(host.get_name(), task._uuid)] = time.monotonic()
+
+    def _finish(self, result, status):
+        key = (result._host.get_name(), result._task._uuid)
+        start = self._started.pop(key, None)
+        if start is None or status == "skipped":
+            return
+        if status == "ok" and result._task.action.rsplit(".", 1)[-1] in _BOOKKEEPING:
+            return
+        self._steps.append({
+            "step": result._task.get_name(include_role_fqcn=False),
+            "host": key[0],
+            "status": "changed" if status == "ok" and result._result.get("changed") else status,
+            "start": round(start - self._run_start, 3),
+            "seconds": round(time.monotonic() - start, 3),
+        })
+
+    def v2_runner_on_ok(self, result, **kwargs):
+        self._finish(result, "ok")
+
+    def v2_runner_on_failed(self, result, ignore_errors=False, **kwargs):
+        self._finish(result, "failed")
+
+    def v2_runner_on_unreachable(self, result, **kwargs):
+        self._finish(result, "unreachable")
+
+    def v2_runner_on_skipped(self, result, **kwargs):
+        self._finish(result, "skipped")
+
+    def v2_playbook_on_stats(self, stats):
+        wall = time.monotonic() - self._run_start
+        steps = sorted(self._steps, key=lambda s: s["start"])
+        self._display.banner("STEP TIMINGS")
+        width = max([len(s["step"]) for s in steps] + [4])
+        for step in steps:
+            self._display.display(f"{step['start']:8.1f}s  {step['seconds']:7.1f}s  "
+                                  f"{step['step']:<{width}}  {step['host']}  {step['status']}")
+        self._display.display(f"wall time {wall:.1f}s, {len(steps)} steps")
+        output = self.get_option("output")
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                json.dump({"wall_seconds": round(wall, 3), "steps": steps}, handle, indent=2)
