@@ -59,7 +59,7 @@ def test_the_standby_takes_over_while_the_primary_restarts_and_hands_back(pair_h
     assert _active_log(primary) == ["po-a", "po-b", "po-a"]
     roles = [e.data["configured_role"] for e in primary.timeline.events(PAIR, "po.active")]
     assert roles == ["primary", "standby", "primary"]
-    assert po_a.pair.availability().gaps == ()
+    assert po_a.pair.availability().intervals == ()
 
 
 def test_both_servers_down_is_a_gap_of_the_right_length(pair_hosts):
@@ -69,7 +69,7 @@ def test_both_servers_down_is_a_gap_of_the_right_length(pair_hosts):
     settle(primary, standby)
     pair = primary.power_operation.pair
     result = pair.availability()
-    assert len(result.gaps) == 1 and result.total > 0
+    assert len(result.intervals) == 1 and result.total > 0
     # Down from the first Stopping to the first I/O Server Running: about the modelled stop
     # (5 s) plus start (20 s); allow for a slow machine.
     assert 20 <= result.modelled(TIME_SCALE).total < 200
@@ -94,12 +94,12 @@ def test_gap_computation_infers_initial_states_and_clips_to_the_window():
               ev(4, 5.0, "b", "Stopping"), ev(5, 8.0, "a", "Running")]
     # a ran until 1.0; b was down until 3.0: gap 1.0-3.0; both down again 5.0-8.0.
     result = availability(events, ["a", "b"])
-    assert [(g.start, g.end) for g in result.gaps] == [(1.0, 3.0), (5.0, 8.0)]
+    assert [(g.start, g.end) for g in result.intervals] == [(1.0, 3.0), (5.0, 8.0)]
     assert result.total == 5.0
     clipped = availability(events, ["a", "b"], start=2.5, end=6.0)
-    assert [(g.start, g.end) for g in clipped.gaps] == [(2.5, 3.0), (5.0, 6.0)]
+    assert [(g.start, g.end) for g in clipped.intervals] == [(2.5, 3.0), (5.0, 6.0)]
     steady = availability(events[:1], ["a", "c"], initially_running={"c": True})
-    assert steady.gaps == ()
+    assert steady.intervals == ()
 
 
 def test_a_pair_needs_one_primary_and_one_standby(make_hosts):

@@ -124,7 +124,7 @@ class Plant:
             measured = pair.availability()
             handovers = [e for e in self.timeline.events(kind="po.active") if e.data.get("pair") == name]
             report[name] = {
-                "gaps": [{"start": g.start, "end": g.end, "seconds": g.length} for g in measured.gaps],
+                "gaps": [{"start": g.start, "end": g.end, "seconds": g.length} for g in measured.intervals],
                 "gap_seconds": measured.total,
                 "modelled_gap_seconds": measured.modelled(self.costs.time_scale).total,
                 "handovers": [{"time": e.time, "active": e.data.get("active")} for e in handovers[1:]],

@@ -12,41 +12,14 @@ model's ``time_scale`` for modelled seconds (:meth:`Availability.modelled`).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Iterable, Mapping, Sequence
 
+from ..outages import Interval as Gap, Outages as Availability, outages
 from ..timeline import Event
 
+__all__ = ["IO_SERVER", "Availability", "Gap", "availability"]
+
 IO_SERVER = "I/O Server"
-
-
-@dataclasses.dataclass(frozen=True)
-class Gap:
-    start: float
-    end: float
-
-    @property
-    def length(self) -> float:
-        return self.end - self.start
-
-
-@dataclasses.dataclass(frozen=True)
-class Availability:
-    start: float
-    end: float
-    gaps: tuple[Gap, ...]
-
-    @property
-    def total(self) -> float:
-        """Total length of the gaps."""
-        return sum(g.length for g in self.gaps)
-
-    def modelled(self, time_scale: float) -> "Availability":
-        """The same intervals in modelled seconds."""
-        def scale(t: float) -> float:
-            return t / time_scale
-        return Availability(scale(self.start), scale(self.end),
-                            tuple(Gap(scale(g.start), scale(g.end)) for g in self.gaps))
 
 
 def availability(events: Iterable[Event], hosts: Sequence[str], *, start: float = 0.0,
@@ -59,22 +32,8 @@ def availability(events: Iterable[Event], hosts: Sequence[str], *, start: float 
     relevant = [e for e in events if e.kind == "po.process" and e.host in hosts
                 and e.data.get("process") == process]
     running = {h: _initial(h, relevant, initially_running or {}) for h in hosts}
-    gaps: list[Gap] = []
-    opened = start if not any(running.values()) else None
-    for event in relevant:
-        if event.time > end:
-            break
-        running[event.host] = event.data.get("state") == "Running"
-        at = max(event.time, start)
-        if opened is None and not any(running.values()):
-            opened = at
-        elif opened is not None and any(running.values()):
-            if at > opened:
-                gaps.append(Gap(opened, at))
-            opened = None
-    if opened is not None and end > opened:
-        gaps.append(Gap(opened, end))
-    return Availability(start, end, tuple(gaps))
+    changes = ((e.time, e.host, e.data.get("state") == "Running") for e in relevant)
+    return outages(changes, running, start=start, end=end)
 
 
 def _initial(host: str, events: list[Event], given: Mapping[str, bool]) -> bool:

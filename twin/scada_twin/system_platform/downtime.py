@@ -11,39 +11,13 @@ model's ``time_scale`` for modelled seconds (:meth:`Downtime.modelled`).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Iterable
 
+from ..outages import Interval, Outages as Downtime, outages
 from ..timeline import Event
 from . import states
 
-
-@dataclasses.dataclass(frozen=True)
-class Interval:
-    start: float
-    end: float
-
-    @property
-    def length(self) -> float:
-        return self.end - self.start
-
-
-@dataclasses.dataclass(frozen=True)
-class Downtime:
-    pair: str
-    start: float
-    end: float
-    intervals: tuple[Interval, ...]
-
-    @property
-    def total(self) -> float:
-        return sum(i.length for i in self.intervals)
-
-    def modelled(self, time_scale: float) -> "Downtime":
-        """The same intervals in modelled seconds."""
-        return Downtime(self.pair, self.start / time_scale, self.end / time_scale,
-                        tuple(Interval(i.start / time_scale, i.end / time_scale)
-                              for i in self.intervals))
+__all__ = ["Downtime", "Interval", "downtime"]
 
 
 def downtime(events: Iterable[Event], pair: str, *, start: float = 0.0,
@@ -52,22 +26,6 @@ def downtime(events: Iterable[Event], pair: str, *, start: float = 0.0,
     events = sorted(events, key=lambda e: e.seq)
     if end is None:
         end = max([start] + [e.time for e in events])
-    relevant = [e for e in events
-                if e.kind == "sp.engine.status" and e.data.get("pair") == pair]
-    active: dict[str, bool] = {}
-    intervals: list[Interval] = []
-    opened: float | None = None
-    for event in relevant:
-        if event.time > end:
-            break
-        active[event.data["engine"]] = states.is_active(event.data.get("status"))
-        at = max(event.time, start)
-        if opened is None and not any(active.values()):
-            opened = at
-        elif opened is not None and any(active.values()):
-            if at > opened:
-                intervals.append(Interval(opened, at))
-            opened = None
-    if opened is not None and end > opened:
-        intervals.append(Interval(opened, end))
-    return Downtime(pair, start, end, tuple(intervals))
+    changes = ((e.time, e.data["engine"], states.is_active(e.data.get("status")))
+               for e in events if e.kind == "sp.engine.status" and e.data.get("pair") == pair)
+    return outages(changes, {}, start=start, end=end)
