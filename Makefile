@@ -51,6 +51,8 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 PYTEST_DIRS := $(wildcard tests/unit tests/twin tests/integration)
 PYTEST_ARGS ?=
+# pytest-xdist workers: the integration tests each start ansible-playbook, so both cores help
+PYTEST_WORKERS ?= auto
 # default per-test timeout (pytest-timeout); a `timeout` ini option or marker wins over it
 export PYTEST_TIMEOUT ?= 900
 LINT_PATHS := $(wildcard roles playbooks)
@@ -126,7 +128,7 @@ test: deps venv collection changelog-lint ps1-check grhelper-check lint sanity p
 
 pytest: venv collection
 	@start=$$SECONDS
-	$(VPY) -m pytest $(PYTEST_DIRS) $(PYTEST_ARGS)
+	$(VPY) -m pytest $(PYTEST_DIRS) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	echo "== pytest passed in $$((SECONDS - start))s"
 
 changelog-lint: venv

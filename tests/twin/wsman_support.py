@@ -8,6 +8,7 @@ The hosts run scripted commands (the real dispatcher lives elsewhere): ``echo``,
 from __future__ import annotations
 
 import dataclasses
+import os
 import pathlib
 import socket
 import time
@@ -25,7 +26,9 @@ from scada_twin.wsman.server import WsmanServer
 
 PASSWORDS = {"po-a": "Pl@nt:Secret1", "po-b": "Other-Secret2"}
 SERVICE_PASSWORD = "Svc-Secret3"
-ADDRESSES = {"po-a": "127.0.0.21", "po-b": "127.0.0.22"}
+# Per-process addresses, so parallel test workers never share a listener.
+_OCTET = 200 + os.getpid() % 50
+ADDRESSES = {"po-a": f"127.{_OCTET}.0.21", "po-b": f"127.{_OCTET}.0.22"}
 
 
 class ScriptedHost(Host):
