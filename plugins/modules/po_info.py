@@ -65,22 +65,6 @@ options:
       - This reads every file of the reported projects and of the projects they include.
     type: bool
     default: false
-  project_source:
-    description:
-      - How projects and their includes are listed.
-      - C(folders) takes every sub-folder of C([CtEdit]User) that holds a C(.DBF) table (except
-        C(*.previous), the copies a restore keeps) and reads its C(include.DBF), as a dBASE
-        table (field C(NAME), else its first character field) or, when the file is not a
-        table, as one project name per line with C(;) comments. Fast, and needs no vendor tool.
-      - C(graphics_builder) asks Graphics Builder automation (C(GraphicsBuilder.Application),
-        C(ProjectFirst)/C(ProjectNext), C(ProjectSelect), C(ProjectFirstInclude)/C(ProjectNextInclude)),
-        the product's own list; it starts Graphics Builder and re-selects the project that was
-        selected before.
-      - Which of the two the vendor intends for automation is not documented; C(folders) is
-        the default because it is read-only and quick.
-    type: str
-    choices: [folders, graphics_builder]
-    default: folders
   runtime_service_pattern:
     description:
       - PowerShell wildcards matched against Windows service display names to find the runtime
@@ -137,6 +121,7 @@ options:
     type: str
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - scada.redundancy.power_operation
 attributes:
   check_mode:
     support: full

@@ -38,14 +38,9 @@ options:
         or start with C(;), C(#) or C([).
     type: dict
     default: {}
-  project_source:
-    description:
-      - How projects are listed when resolving O(run_project); see M(scada.redundancy.po_info).
-    type: str
-    choices: [folders, graphics_builder]
-    default: folders
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - scada.redundancy.power_operation
 attributes:
   check_mode:
     support: full

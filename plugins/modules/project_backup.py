@@ -126,17 +126,9 @@ options:
       - Bytes per chunk when fetching (65536 to 67108864).
     type: int
     default: 4194304
-  project_source:
-    description:
-      - How the host's projects and their includes are listed, as M(scada.redundancy.po_info)
-        does.
-      - V(folders) reads the sub-folders of C([CtEdit]User) and each project's C(include.DBF).
-      - V(graphics_builder) asks the product through Graphics Builder automation.
-    type: str
-    choices: [folders, graphics_builder]
-    default: folders
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - scada.redundancy.power_operation
 attributes:
   check_mode:
     support: full

@@ -62,14 +62,9 @@ options:
       - Where the compile messages are, relative to the project folder (see the description).
     type: str
     default: compile.log
-  project_source:
-    description:
-      - How projects and includes are listed; see M(scada.redundancy.po_info).
-    type: str
-    choices: [folders, graphics_builder]
-    default: folders
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - scada.redundancy.power_operation
 attributes:
   check_mode:
     support: full

@@ -76,15 +76,9 @@ options:
         O(state=rolled_back). When false they are deleted at once.
     type: bool
     default: true
-  project_source:
-    description:
-      - How the host's projects are listed, as M(scada.redundancy.po_info) does (V(folders) or
-        V(graphics_builder)).
-    type: str
-    choices: [folders, graphics_builder]
-    default: folders
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - scada.redundancy.power_operation
 attributes:
   check_mode:
     support: full
