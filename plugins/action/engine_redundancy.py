@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, scada.redundancy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for scada.redundancy.engine_redundancy: read or wait for engines' statuses.
+
+Each probe is one ``engine_redundancy`` operation, a long poll that returns when a status
+changes or ``long_poll`` seconds pass; the controller loops with :func:`._wait.wait_for` and
+prints each change at -v.
+"""
+
+from __future__ import annotations
+
+import time
+import typing as t
+
+from ansible.errors import AnsibleActionFail
+from ansible.utils.display import Display
+
+from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._wait import WaitTimeout, wait_for
+
+display = Display()
+
+#: The vendor's redundancy status strings, then the engine run-time states a tool may print
+#: for an engine that is not running (vendor-interfaces.md), and the upgrade procedure's
+#: wording of "Active - Upgrade".
+VOCABULARY = [
+    "Active", "Active - Standby Not Available", "Active - Upgrade",
+    "Active - Partner Not Upgraded", "Determining Failover Status", "Standby - Ready",
+    "Standby - Missed Heartbeats", "Standby - Not Ready", "Standby - Syncing Code",
+    "Standby - Syncing Data", "Switching to Active",
+    "Not Available", "Not Deployed", "Deploying", "Undeploying", "Shutdown",
+    "Shutdown - Failed", "Shutting Down", "Starting On Scan", "Starting Off Scan",
+    "Running On Scan", "Running Off Scan",
+]
+PLACEHOLDER = "{engine}"
+
+
+class ActionModule(OperationAction):
+    argument_spec = {
+        "command": {"type": "list", "elements": "str", "required": True},
+        "engines": {"type": "list", "elements": "str", "default": []},
+        "expect": {"type": "dict", "default": {}},
+        "timeout": {"type": "int", "default": 600},
+        "long_poll": {"type": "int", "default": 30},
+        "poll_interval": {"type": "float", "default": 5.0},
+        "command_timeout": {"type": "int", "default": 60},
+        "extra_statuses": {"type": "list", "elements": "str", "default": []},
+    }
+
+    def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        host = task_vars.get("inventory_hostname", "the node")
+        vocabulary = VOCABULARY + [s for s in args["extra_statuses"] if s not in VOCABULARY]
+        by_lower = {s.lower(): s for s in vocabulary}
+        command = args["command"]
+        if not command or not command[0].strip():
+            raise AnsibleActionFail("command must be a non-empty argument list, the program first")
+        if not any(PLACEHOLDER in part for part in command):
+            raise AnsibleActionFail(f"command must contain {PLACEHOLDER} in an argument: it is "
+                                    f"run once per engine")
+        expect: dict[str, list[str]] = {}
+        for engine, wanted in args["expect"].items():
+            wanted_list = wanted if isinstance(wanted, list) else [wanted]
+            statuses = []
+            for status in wanted_list:
+                canonical = by_lower.get(str(status).strip().lower())
+                if canonical is None:
+                    raise AnsibleActionFail(
+                        f"expect[{engine}]: {status!r} is not a known status; known: "
+                        f"{', '.join(vocabulary)} (add a site's wording with extra_statuses)")
+                statuses.append(canonical)
+            expect[str(engine)] = statuses
+        names = list(dict.fromkeys([*args["engines"], *expect]))
+        if not names or any(not n.strip() for n in names):
+            raise AnsibleActionFail("name at least one engine, in engines or expect")
+        if args["timeout"] < 0 or args["long_poll"] < 1 or args["command_timeout"] < 1:
+            raise AnsibleActionFail("timeout must be 0 or more, long_poll and command_timeout "
+                                    "at least 1")
+        if not 0.2 <= args["poll_interval"] <= 60:
+            raise AnsibleActionFail("poll_interval must be between 0.2 and 60")
+        commands = [{"engine": n, "argv": [p.replace(PLACEHOLDER, n) for p in command]}
+                    for n in names]
+        started = time.monotonic()
+        deadline = started + args["timeout"]
+        state: dict[str, t.Any] = {"doc": None, "seconds": {}}
+
+        def probe() -> dict:
+            known = None
+            if state["doc"] is not None:
+                known = {e["name"]: e["status"] for e in state["doc"]["engines"]}
+            doc = self.operation("engine_redundancy", {
+                "commands": commands, "statuses": vocabulary, "known": known,
+                "max_wait": max(0.0, min(args["long_poll"], deadline - time.monotonic())),
+                "poll_interval": args["poll_interval"],
+                "command_timeout": args["command_timeout"]})
+            now = round(time.monotonic() - started, 1)
+            for engine in doc["engines"]:
+                if engine["status"] in expect.get(engine["name"], []):
+                    state["seconds"].setdefault(engine["name"], now)
+                else:
+                    state["seconds"].pop(engine["name"], None)
+            state["doc"] = doc
+            return doc
+
+        def done(doc: dict) -> bool:
+            return all(e["status"] in expect.get(e["name"], [e["status"]])
+                       for e in doc["engines"])
+
+        def describe(doc: dict) -> str:
+            return "; ".join(f"{e['name']}={e['status'] or _unread(e)}" for e in doc["engines"])
+
+        timed_out = False
+        try:
+            wait_for(probe, done, timeout=args["timeout"] if expect else 0, interval=0.0,
+                     what=f"engine_redundancy on {host}", describe=describe,
+                     progress=display.v)
+        except WaitTimeout:
+            timed_out = True
+        doc = state["doc"]
+        rows = [{"name": e["name"], "status": e["status"], "expected": expect.get(e["name"]),
+                 "matched": (e["status"] in expect[e["name"]]) if e["name"] in expect else None,
+                 "seconds": state["seconds"].get(e["name"]), "output": e["output"],
+                 "exit_code": e["exit_code"]} for e in doc["engines"]]
+        result = {"changed": False, "engines": rows,
+                  "statuses": {e["name"]: e["status"] for e in doc["engines"]},
+                  "elapsed": round(time.monotonic() - started, 1)}
+        if timed_out:
+            waiting = [f"{r['name']} is {r['status'] or _unread(r)}, expected "
+                       f"{' or '.join(r['expected'])}" for r in rows if r["matched"] is False]
+            raise OperationFailed("engine_redundancy",
+                                  f"not reached within {args['timeout']}s: {'; '.join(waiting)}",
+                                  "timeout",
+                                  details={k: v for k, v in result.items() if k != "changed"})
+        return result
+
+
+def _unread(row: dict) -> str:
+    """How a row without a recognised status reads in a message."""
+    if row.get("exit_code"):
+        return f"unknown (command exit code {row['exit_code']}: {str(row.get('output'))[:200]})"
+    return f"unknown (output {str(row.get('output'))[:200]!r})"
