@@ -16,8 +16,9 @@ description:
     on one node, and waits for it; then restarts the node when setup asks for it and waits
     until WinRM answers again.
   - Idempotent. The installed version is read from the uninstall entry whose display name
-    matches O(display_name_pattern); when it equals O(version) nothing is done. A newer
-    installed version fails (setup does not downgrade).
+    matches O(display_name_pattern); when it equals O(version) nothing is done, not even a
+    restart that is pending (RV(reboot_required) says so). A newer installed version fails
+    (setup does not downgrade).
   - A restart already pending (Windows' restart markers - Component Based Servicing,
     Windows Update, PendingFileRenameOperations, a computer name change) makes setup stop, so
     the module fails before starting setup unless O(reboot_before=true), which restarts first.
