@@ -55,7 +55,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 # default per-test timeout (pytest-timeout); a `timeout` ini option or marker wins over it
 export PYTEST_TIMEOUT ?= 900
-LINT_PATHS := $(wildcard roles playbooks)
+LINT_PATHS := $(wildcard roles playbooks extensions/molecule)
 PS1_PATHS := plugins
 # The GRAccess helper the collection compiles on the GR node (csc.exe, C# 5, x86), checked
 # here against a stub of the documented GRAccess interface.
@@ -64,17 +64,18 @@ GRSTUB_SRC := tests/grstub/ArchestrA.GRAccess.cs
 GRHELPER_OUT := $(ROOT)/build/grhelper
 KEEP_SANITY_TREE ?=
 
-.PHONY: help deps venv collection test pytest sanity lint ps1-check grhelper-check changelog-lint demo requirements clean distclean
+.PHONY: help deps venv collection test pytest sanity lint molecule ps1-check grhelper-check changelog-lint demo requirements clean distclean
 
 help:
 	@cat <<'EOF'
 	make demo            start a twin plant and run the main job against it (tools/demo.py)
-	make test            deps + venv + changelog-lint + ps1-check + grhelper-check + lint + sanity + pytest
+	make test            deps + venv + changelog-lint + ps1-check + grhelper-check + lint + sanity + pytest + molecule
 	make venv            build or refresh .venv from $(REQUIREMENTS) (Python $(or $(PY_VERSION),?)) + twin/
 	make collection      symlink build/collections/ansible_collections/scada/redundancy -> repo root
 	make pytest          pytest $(PYTEST_DIRS) (extra options: PYTEST_ARGS=...)
+	make molecule        molecule test --all: the redundant update's scenarios against plant twins (extensions/molecule/)
 	make sanity          ansible-test sanity --python $(PY_VERSION) on the built collection, no Docker
-	make lint            ansible-lint (profile production) over $(or $(LINT_PATHS),roles/ playbooks/)
+	make lint            ansible-lint (profile production) over $(or $(LINT_PATHS),roles/ playbooks/ extensions/molecule/)
 	make ps1-check       tree-sitter syntax check of every *.ps1 under plugins/
 	make grhelper-check  compile the GRAccess helper (C# 5, x86) against the GRAccess stub
 	make changelog-lint  antsibull-changelog lint
@@ -123,13 +124,25 @@ collection:
 	ln -sfn ../../../.. "$(COLLECTION_LINK)"
 	test -f "$(COLLECTION_LINK)/galaxy.yml"
 
-test: deps venv collection changelog-lint ps1-check grhelper-check lint sanity pytest
+test: deps venv collection changelog-lint ps1-check grhelper-check lint sanity pytest molecule
 	@echo "make test: all parts passed"
 
 pytest: venv collection
 	@start=$$SECONDS
 	$(VPY) -m pytest $(PYTEST_DIRS) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	echo "== pytest passed in $$((SECONDS - start))s"
+
+# Every scenario under extensions/molecule/, one after the other (molecule's --workers mode
+# shares one create/destroy between scenarios; each of ours starts its own twin). Molecule
+# finds the collection through ANSIBLE_COLLECTIONS_PATH (build/collections, exported above and
+# set again in extensions/molecule/config.yml, whose prerun: false stops molecule installing
+# a copy under ~/.ansible). One scenario: make molecule MOLECULE_ARGS='-s default'.
+MOLECULE_ARGS ?= --all
+molecule: venv collection
+	@start=$$SECONDS
+	cd "$(ROOT)"
+	$(VENV)/bin/molecule test $(MOLECULE_ARGS)
+	echo "== molecule passed in $$((SECONDS - start))s"
 
 changelog-lint: venv
 	@start=$$SECONDS
