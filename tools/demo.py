@@ -76,8 +76,8 @@ def main() -> int:
         rc = playbook("change_from_workstation.yml", "-e", f"change_dir={WORK / 'change'}", env=env)
         if rc == 0:
             change = next((WORK / "change").glob("*.ctz"))
-            rc = playbook("redundant_update.yml", "-e", f"po_update_change_archive={change}",
-                          "-e", f"po_update_backup_dir={WORK / 'backups'}", env=env)
+            rc = playbook("redundant_update.yml", "-e", f"power_operation_update_change_archive={change}",
+                          "-e", f"power_operation_update_backup_dir={WORK / 'backups'}", env=env)
         ok = summarise(timings)
     finally:
         twin("stop")

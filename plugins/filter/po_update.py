@@ -6,7 +6,7 @@
 The role asks three questions of what M(scada.redundancy.po_info) read from the servers:
 what must each project hold after the change (:func:`po_change_target`), what is still
 missing on a server (:func:`po_missing_change`), and which server is the live standby
-(:func:`po_pair_roles`). Keeping them here makes them testable and keeps the tasks readable.
+(:func:`po_pair_roles`); :func:`po_update_plan` answers them all at preflight. Keeping them here makes them testable and keeps the tasks readable.
 """
 
 from __future__ import annotations
@@ -71,6 +71,31 @@ def po_pair_roles(infos: t.Mapping[str, t.Mapping[str, t.Any]]) -> dict[str, str
     return {role: host for host, role in roles.items()}
 
 
+def po_update_plan(infos: t.Mapping[str, t.Mapping[str, t.Any]], host: str,
+                   manifest: t.Mapping[str, t.Any] | None = None,
+                   include_projects: t.Sequence[str] | None = None) -> dict[str, t.Any]:
+    """Everything the role decides at preflight, for ``host``, from both servers' po_info.
+
+    Who is standby and who is active (live), the fingerprints the change must leave, what each
+    server still misses, and so whether each side, and the pair at all, needs updating.
+    """
+    roles = po_pair_roles(infos)
+    target = po_change_target(infos[roles["standby"]], manifest, include_projects)
+    standby_missing = po_missing_change(infos[roles["standby"]], target)
+    active_missing = po_missing_change(infos[roles["active"]], target)
+    return {
+        "standby": roles["standby"],
+        "active": roles["active"],
+        "is_standby": roles["standby"] == host,
+        "target": target,
+        "standby_missing": standby_missing,
+        "active_missing": active_missing,
+        "standby_needed": bool(standby_missing),
+        "primary_needed": bool(active_missing),
+        "needed": bool(standby_missing or active_missing),
+    }
+
+
 def po_not_running(info: t.Mapping[str, t.Any]) -> list[str]:
     """Runtime processes that are not Running, as 'name (state)'."""
     return [f"{p['name']} ({p['state']})" for p in info["runtime"]["processes"]
@@ -83,5 +108,6 @@ class FilterModule:
             "po_change_target": po_change_target,
             "po_missing_change": po_missing_change,
             "po_pair_roles": po_pair_roles,
+            "po_update_plan": po_update_plan,
             "po_not_running": po_not_running,
         }

@@ -27,8 +27,8 @@ def lab(make_plant, tmp_path):
 def _update(lab, tmp_path, *args):
     plant, inventory, change = lab
     return run_playbook(PLAYBOOKS / "redundant_update.yml", inventory, tmp_path,
-                        "-e", f"po_update_change_archive={change}",
-                        "-e", f"po_update_backup_dir={tmp_path / 'backups'}", *args)
+                        "-e", f"power_operation_update_change_archive={change}",
+                        "-e", f"power_operation_update_backup_dir={tmp_path / 'backups'}", *args)
 
 
 def _files(host, project):

@@ -69,3 +69,19 @@ def test_not_running_names_each_process_with_its_state():
     info = _info({"PlantProject": "p1"}, processes=[{"name": "Alarm", "state": "Starting"},
                                                     {"name": "Trend", "state": "Running"}])
     assert po_not_running(info) == ["Alarm (Starting)"]
+
+
+def test_plan_answers_every_preflight_question_for_each_host():
+    from ansible_collections.scada.redundancy.plugins.filter.po_update import po_update_plan
+
+    standby = _info({"PlantProject": "p1", "PLS_Include": "lib1", "Site_Include": "s1"})
+    active = _info({"PlantProject": "p1", "PLS_Include": "lib1", "Site_Include": "s1"}, role="active")
+    infos = {"po-a": active, "po-b": standby}
+    plan = po_update_plan(infos, "po-a", MANIFEST)
+    assert plan == {"standby": "po-b", "active": "po-a", "is_standby": False,
+                    "target": {"PlantProject": "p2", "Site_Include": "s2"},
+                    "standby_missing": ["PlantProject: content differs", "Site_Include: content differs"],
+                    "active_missing": ["PlantProject: content differs", "Site_Include: content differs"],
+                    "standby_needed": True, "primary_needed": True, "needed": True}
+    assert po_update_plan(infos, "po-b", MANIFEST)["is_standby"] is True
+    assert po_update_plan(infos, "po-a")["needed"] is False
