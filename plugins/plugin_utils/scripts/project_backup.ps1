@@ -188,15 +188,7 @@ $install = Get-PoRequiredInstall
 $source = [string]$Params.project_source
 if (-not $source) { $source = 'folders' }
 $catalog = Get-PoProjectCatalog -Install $install -Source $source
-if ([string]$Params.project) {
-    $main = Resolve-PoProject -Catalog $catalog -Name ([string]$Params.project)
-}
-else {
-    $main = Get-PoRunProject -Install $install -Catalog $catalog
-    if ($null -eq $main) {
-        throw (New-PoError -Message "[CtEdit]Run ('$($install.RunPath)') names no project on this server; give project" -Category 'not_found')
-    }
-}
+$main = Resolve-PoTargetProject -Install $install -Catalog $catalog -Name ([string]$Params.project)
 $closure = @(Get-PoProjectClosure -Catalog $catalog -Name $main.Name)
 $includes = @($closure | Select-Object -Skip 1)
 $projects = @($main)

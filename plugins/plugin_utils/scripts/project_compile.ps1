@@ -136,15 +136,7 @@ function Read-CompileMessages {
 
 $install = Get-PoRequiredInstall
 $catalog = Get-PoProjectCatalog -Install $install -Source ([string]$Params.project_source)
-if ([string]$Params.project) {
-    $entry = Resolve-PoProject -Catalog $catalog -Name ([string]$Params.project)
-}
-else {
-    $entry = Get-PoRunProject -Install $install -Catalog $catalog
-    if ($null -eq $entry) {
-        throw (New-PoError -Message "[CtEdit]Run ('$($install.RunPath)') names no project on this server; name the project to compile" -Category 'not_found')
-    }
-}
+$entry = Resolve-PoTargetProject -Install $install -Catalog $catalog -Name ([string]$Params.project)
 $projects = Get-PoProjectClosure -Catalog $catalog -Name $entry.Name
 $setFingerprint = Get-PoSetFingerprint -Catalog $catalog -Names $projects -Fingerprints @{}
 $result = [ordered]@{

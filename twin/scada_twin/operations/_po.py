@@ -143,6 +143,17 @@ def run_entry(install: Install, entries: dict[str, Entry]) -> Entry | None:
     return next((e for e in entries.values() if normalize(e.path).lower() == run), None)
 
 
+def target_entry(install: Install, entries: dict[str, Entry], name: str) -> Entry:
+    """The project an operation acts on: the one named, else the current one ([CtEdit]Run)."""
+    if name:
+        return resolve(entries, name)
+    run = run_entry(install, entries)
+    if run is None:
+        raise OperationError(f"[CtEdit]Run ('{install.run_path}') names no project on this server; "
+                             f"name the project with the 'project' option", "not_found")
+    return run
+
+
 def project_fingerprint(host: "Host", folder: str) -> str:
     return fingerprint.project_fingerprint(
         (path[len(folder) + 1:], host.fs.read(path)) for path in host.fs.walk_files(folder))

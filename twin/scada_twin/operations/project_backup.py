@@ -42,7 +42,7 @@ def project_backup(host: "Host", call: Call) -> dict[str, Any]:
     params = call.params
     install = _po.require_install(host)
     entries = _po.catalog(host, install, str(params.get("project_source") or "folders"))
-    main = _target(install, entries, str(params.get("project") or ""))
+    main = _po.target_entry(install, entries, str(params.get("project") or ""))
     closure = _po.closure(entries, main.name)
     projects = [entries[n.lower()] for n in closure if n.lower() in entries] \
         if params.get("include_projects") else [main]
@@ -95,16 +95,6 @@ def project_backup(host: "Host", call: Call) -> dict[str, Any]:
     data = host.fs.read(target)
     result.update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
     return result
-
-
-def _target(install: _po.Install, entries: dict[str, _po.Entry], name: str) -> _po.Entry:
-    if name:
-        return _po.resolve(entries, name)
-    run = _po.run_entry(install, entries)
-    if run is None:
-        raise OperationError(f"[CtEdit]Run ('{install.run_path}') names no project on this server; "
-                             f"give project", "not_found")
-    return run
 
 
 def _files(host: "Host", install: _po.Install, projects: list[_po.Entry], options: dict[str, bool],

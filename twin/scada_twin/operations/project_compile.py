@@ -42,13 +42,7 @@ def project_compile(host: "Host", call: Call) -> dict[str, Any]:
     params = call.params
     install = _po.require_install(host)
     entries = _po.catalog(host, install, str(params.get("project_source") or "folders"))
-    if params.get("project"):
-        entry = _po.resolve(entries, str(params["project"]))
-    else:
-        entry = _po.run_entry(install, entries)
-        if entry is None:
-            raise OperationError(f"[CtEdit]Run ('{install.run_path}') names no project on this "
-                                 f"server; name the project to compile", "not_found")
+    entry = _po.target_entry(install, entries, str(params.get("project") or ""))
     projects = _po.closure(entries, entry.name)
     try:
         set_fp = _po.set_fingerprint(host, entries, projects, {})

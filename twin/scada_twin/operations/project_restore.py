@@ -21,7 +21,6 @@ from . import Call, OperationError, operation
 from . import _backup_archive as ctz
 from . import _po
 from .archive_transfer import check_path, io_error
-from .project_backup import _target
 
 if TYPE_CHECKING:
     from ..host import Host
@@ -37,7 +36,7 @@ def project_restore(host: "Host", call: Call) -> dict[str, Any]:
         _refuse_protected([str(params["project"])], "project")
     install = _po.require_install(host)
     entries = _po.catalog(host, install, str(params.get("project_source") or "folders"))
-    main = _target(install, entries, str(params.get("project") or ""))
+    main = _po.target_entry(install, entries, str(params.get("project") or ""))
     _refuse_protected([main.name], "the current project")
     if params.get("state") == "rolled_back":
         return _rollback(install, entries, main, include, bool(params.get("check_mode")))

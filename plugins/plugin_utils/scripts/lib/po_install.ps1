@@ -195,6 +195,17 @@ function Get-PoRunProject {
     return $null
 }
 
+function Resolve-PoTargetProject {
+    # The project an operation acts on: the one named, else the current one ([CtEdit]Run).
+    param($Install, $Catalog, [string]$Name)
+    if ($Name) { return Resolve-PoProject -Catalog $Catalog -Name $Name }
+    $entry = Get-PoRunProject -Install $Install -Catalog $Catalog
+    if ($null -eq $entry) {
+        throw (New-PoError -Message "[CtEdit]Run ('$($Install.RunPath)') names no project on this server; name the project with the 'project' option" -Category 'not_found')
+    }
+    return $entry
+}
+
 function Get-PoCompiledOutputs {
     # The compiled databases (*.RDB) in a project folder.
     param([string]$Folder)
