@@ -16,7 +16,7 @@ import re
 import time
 import typing as t
 
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.utils.display import Display
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
@@ -258,6 +258,12 @@ class ActionModule(OperationAction):
             except OperationFailed as exc:
                 self._reset()
                 return f"answering, not ready ({exc.msg})", None
+            except AnsibleError as exc:
+                # Transport errors other than a refused connection while WinRM stops or
+                # starts (as win_reboot, any of them means: not answering yet).
+                display.vvv(f"sp_install: probe failed: {exc}")
+                self._reset()
+                return "down", None
 
         try:
             wait_for(probe, lambda v: v[0] == "down" or (v[0] == "up" and v[1] != before),
