@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import threading
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class Call:
 Handler = Callable[["Host", Call], dict[str, Any]]
 _HANDLERS: dict[str, Handler] = {}
 _loaded = False
+_load_lock = threading.Lock()
 
 
 def operation(name: str) -> Callable[[Handler], Handler]:
@@ -114,16 +116,23 @@ def _sha256(text: str) -> str:
 
 
 def _load_handlers() -> None:
-    """Import every handler module once so their @operation decorators run."""
+    """Import every handler module once so their @operation decorators run.
+
+    Commands of several hosts start at once: the others wait until every handler is
+    registered, or one of them would find its operation missing.
+    """
     global _loaded  # noqa: PLW0603 - a once-per-process import guard
     if _loaded:
         return
-    _loaded = True
-    import importlib
-    import pkgutil
+    with _load_lock:
+        if _loaded:
+            return
+        import importlib
+        import pkgutil
 
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+        for module in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{module.name}")
+        _loaded = True
 
 
 def known_operations() -> list[str]:
