@@ -34,7 +34,7 @@ Options follow GRAccess ``Deploy``/``Undeploy``: ``action`` (``skipDeploy``,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import states
 from .errors import GalaxyError
@@ -413,39 +413,32 @@ class _UndeployPlan:
         self.op.ok(obj.name)
 
     def _engine(self, engine: Engine) -> Iterator[float]:
-        galaxy = self.galaxy
-        if engine.deployment == states.NOT_DEPLOYED:
-            self.op.ok(engine.name, "not deployed", skipped=True)
-            return
-        deployed = [o.name for o in engine.objects if o.deployment != states.NOT_DEPLOYED]
-        if deployed:
-            self.op.fail(engine.name, f"{engine.name} hosts deployed objects "
-                         f"({', '.join(deployed[:5])}); undeploy them or use a cascade undeploy")
-            return
-        if self._unreachable(engine, engine.node):
-            return
-        engine.set_deployment(states.UNDEPLOYING)
-        yield galaxy.stop_engine(engine) + _cost(galaxy, "sp_undeploy_engine")
-        engine.set_deployment(states.NOT_DEPLOYED)
-        self.op.ok(engine.name)
+        hosted = [o.name for o in engine.objects if o.deployment != states.NOT_DEPLOYED]
+        yield from self._host_undeploy(engine, "objects", hosted[:5], self.galaxy.stop_engine,
+                                       "sp_undeploy_engine")
 
     def _platform(self, platform: Platform) -> Iterator[float]:
-        galaxy = self.galaxy
-        if platform.deployment == states.NOT_DEPLOYED:
-            self.op.ok(platform.name, "not deployed", skipped=True)
+        hosted = [e.name for e in self.galaxy.engines_on(platform)
+                  if e.deployment != states.NOT_DEPLOYED]
+        yield from self._host_undeploy(platform, "engines", hosted, self.galaxy.shutdown_platform,
+                                       "sp_undeploy_platform")
+
+    def _host_undeploy(self, item: Engine | Platform, hosted_kind: str, hosted: list[str],
+                       stop: Callable[..., float], cost_name: str) -> Iterator[float]:
+        """Undeploy an engine or platform: refused while it still hosts deployed objects."""
+        if item.deployment == states.NOT_DEPLOYED:
+            self.op.ok(item.name, "not deployed", skipped=True)
             return
-        deployed = [e.name for e in galaxy.engines_on(platform)
-                    if e.deployment != states.NOT_DEPLOYED]
-        if deployed:
-            self.op.fail(platform.name, f"{platform.name} hosts deployed engines "
-                         f"({', '.join(deployed)}); undeploy them or use a cascade undeploy")
+        if hosted:
+            self.op.fail(item.name, f"{item.name} hosts deployed {hosted_kind} "
+                         f"({', '.join(hosted)}); undeploy them or use a cascade undeploy")
             return
-        if self._unreachable(platform, platform.node):
+        if self._unreachable(item, item.node):
             return
-        platform.set_deployment(states.UNDEPLOYING)
-        yield galaxy.shutdown_platform(platform) + _cost(galaxy, "sp_undeploy_platform")
-        platform.set_deployment(states.NOT_DEPLOYED)
-        self.op.ok(platform.name)
+        item.set_deployment(states.UNDEPLOYING)
+        yield stop(item) + _cost(self.galaxy, cost_name)
+        item.set_deployment(states.NOT_DEPLOYED)
+        self.op.ok(item.name)
 
 
 # -- upload, migrate -------------------------------------------------------------------------
