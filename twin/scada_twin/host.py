@@ -35,6 +35,8 @@ class Host:
                              disk_full=lambda: faults.active(spec.name, "disk_full") is not None)
         self.fs.mkdir("C:\\Windows\\Temp")
         self.fs.mkdir(spec.data_drive + "\\")
+        for path, text in spec.files.items():
+            self.fs.write(path, text.encode("utf-8"))
         self.commands_started = 0
         # Timed transitions (services, runtime processes) run on the host's scheduler.
         self.scheduler = Scheduler(costs, name=f"{spec.name}-scheduler")

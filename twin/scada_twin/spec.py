@@ -39,6 +39,8 @@ class HostSpec:
     disk_total_bytes: int = 200 * 1024**3
     disk_free_bytes: int = 120 * 1024**3
     products: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    # Files present on the host from the start (setup media, site tools): path -> text.
+    files: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -116,7 +118,15 @@ def _parse_host(index: int, data: Any) -> HostSpec:
         disk_total_bytes=int(float(disk.get("total_gb", 200)) * 1024**3),
         disk_free_bytes=int(float(disk.get("free_gb", 120)) * 1024**3),
         products=dict(data.get("products") or {}),
+        files=_parse_files(f"{where}.files", data.get("files") or {}),
     )
+
+
+def _parse_files(where: str, data: Any) -> dict[str, str]:
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                             for k, v in data.items()):
+        raise SpecError(f"{where} must map Windows paths to text contents")
+    return dict(data)
 
 
 def _parse_account(where: str, data: Any) -> Account:
