@@ -13,6 +13,7 @@ never interpret the script text.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 import threading
@@ -77,8 +78,9 @@ def run_bootstrap(host: "Host", io: "ProcessIO", user: str) -> int:
         request = json.loads(first or b"")
         script = request["script"]
         params = request.get("params") or {}
-        if not isinstance(script, str) or not isinstance(params, dict):
-            raise TypeError("script must be text and params an object")
+        libraries = request.get("libraries") or []
+        if not isinstance(script, str) or not isinstance(params, dict) or not isinstance(libraries, list):
+            raise TypeError("script must be text, libraries a list and params an object")
     except (ValueError, KeyError, TypeError) as exc:
         return _fail(io, f"bootstrap: the first input line is not an operation request: {exc}",
                      "protocol")
@@ -90,7 +92,7 @@ def run_bootstrap(host: "Host", io: "ProcessIO", user: str) -> int:
                         f"own operations\r\n")
         return _fail(io, f"unsupported operation {name or '(no marker)'}", "unsupported")
     host.timeline.record(host.name, "operation", operation=name, user=user,
-                         script_sha256=_sha256(script))
+                         script_sha256=_sha256(script), code_sha256=code_sha256(script, libraries))
     fault = host.faults.take(host.name, "operation_fails", operation=name)
     if fault is not None:
         return _fail(io, fault.get("message", f"injected failure of {name}"), "injected")
@@ -110,9 +112,18 @@ def _fail(io: "ProcessIO", msg: str, category: str, **details: Any) -> int:
 
 
 def _sha256(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def code_sha256(script: str, libraries: list[Any]) -> str:
+    """SHA-256 of all the code a request carries (the script, then each library as sent).
+
+    Recorded with every operation so tests can prove that hostile parameter values never
+    change a byte of the code the host runs: values travel only in ``params``.
+    """
+    code = json.dumps({"script": script, "libraries": libraries}, sort_keys=True,
+                      ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
 
 
 def _load_handlers() -> None:
