@@ -35,11 +35,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
 # the venv's tools (ansible-playbook, ansible-test, ...) come first for every recipe
 export PATH := $(VENV)/bin:$(PATH)
 
-# Debian packages the tests need (chromium comes later).  python3-venv is added only when
+# Debian packages the tests need.  python3-venv is added only when
 # the chosen interpreter cannot create a virtualenv with pip (Debian's own 3.11).  Mono
 # compiles the GRAccess helper against the stub of GRAccess (grhelper-check) and runs it.
+# Chromium renders the run report's HTML page headless (tests/integration/test_run_report.py).
 APT_PACKAGES ?=
 APT_PACKAGES += mono-mcs mono-runtime libmono-system-web-extensions4.0-cil
+APT_PACKAGES += chromium
 ifneq ($(PYTHON),)
 ifneq ($(shell $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null && echo ok),ok)
 APT_PACKAGES += python$(PY_VERSION)-venv

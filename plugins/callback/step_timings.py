@@ -32,15 +32,14 @@ author:
 """
 
 import json
-import time
-
-#: Steps that only decide or report; they are timed but not listed unless they fail.
-_BOOKKEEPING = {"set_fact", "assert", "debug", "set_stats", "validate_argument_spec", "fail"}
 
 from ansible.plugins.callback import CallbackBase
+from ansible_collections.scada.redundancy.plugins.plugin_utils._steps import StepClock, in_start_order, listed
 
 
 class CallbackModule(CallbackBase):
+    """Prints (and optionally writes) the steps of the shared step model when the run ends."""
+
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "aggregate"
     CALLBACK_NAME = "scada.redundancy.step_timings"
@@ -48,27 +47,16 @@ class CallbackModule(CallbackBase):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._run_start = time.monotonic()
-        self._started = {}
+        self._clock = StepClock()
         self._steps = []
 
     def v2_runner_on_start(self, host, task):
-        self._started[(host.get_name(), task._uuid)] = time.monotonic()
+        self._clock.start(host.get_name(), task._uuid)
 
     def _finish(self, result, status):
-        key = (result._host.get_name(), result._task._uuid)
-        start = self._started.pop(key, None)
-        if start is None or status == "skipped":
-            return
-        if status == "ok" and result._task.action.rsplit(".", 1)[-1] in _BOOKKEEPING:
-            return
-        self._steps.append({
-            "step": result._task.get_name(include_role_fqcn=False),
-            "host": key[0],
-            "status": "changed" if status == "ok" and result._result.get("changed") else status,
-            "start": round(start - self._run_start, 3),
-            "seconds": round(time.monotonic() - start, 3),
-        })
+        step = self._clock.finish(result, status)
+        if step and listed(step):
+            self._steps.append(step)
 
     def v2_runner_on_ok(self, result, **kwargs):
         self._finish(result, "ok")
@@ -83,8 +71,8 @@ class CallbackModule(CallbackBase):
         self._finish(result, "skipped")
 
     def v2_playbook_on_stats(self, stats):
-        wall = time.monotonic() - self._run_start
-        steps = sorted(self._steps, key=lambda s: s["start"])
+        wall = self._clock.now()
+        steps = in_start_order(self._steps)
         self._display.banner("STEP TIMINGS")
         width = max([len(s["step"]) for s in steps] + [4])
         for step in steps:

@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, scada.redundancy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The step model the callbacks share: when each task ran on each host, and how it ended.
+
+``step_timings`` prints these steps and ``run_report`` draws them, so both callbacks time a
+step the same way: from the runner's start on a host to its result, in seconds after the run
+began, with bookkeeping steps (facts, asserts, messages) left out unless they failed.
+"""
+
+from __future__ import annotations
+
+import time
+import typing as t
+
+#: Steps that only decide or report; they are timed but not listed unless they fail.
+BOOKKEEPING = frozenset({"set_fact", "assert", "debug", "set_stats", "validate_argument_spec", "fail"})
+
+
+def short_action(action: str) -> str:
+    """The task's module name without its collection (``scada.redundancy.po_info`` -> ``po_info``)."""
+    return (action or "").rsplit(".", 1)[-1]
+
+
+def delegated_host(result: t.Mapping[str, t.Any]) -> t.Optional[str]:
+    """The inventory host a delegated task ran on, or None when it was not delegated."""
+    delegated = result.get("_ansible_delegated_vars") or {}
+    return delegated.get("ansible_delegated_host") or None
+
+
+class StepClock:
+    """Times every task run per host, against the run's start.
+
+    ``clock`` returns seconds (wall time by default, so a report can name the moment); tests
+    may pass their own.
+    """
+
+    def __init__(self, clock: t.Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self.run_start = clock()
+        self._started: dict[tuple[str, str], float] = {}
+
+    def now(self) -> float:
+        """Seconds since the run began."""
+        return self._clock() - self.run_start
+
+    def start(self, host: str, task_uuid: str) -> None:
+        self._started[(host, task_uuid)] = self._clock()
+
+    def finish(self, result: t.Any, status: str) -> t.Optional[dict[str, t.Any]]:
+        """The step a runner result ends, or None when its start was not seen.
+
+        ``status`` is ``ok``, ``failed``, ``unreachable`` or ``skipped``; an ``ok`` that
+        changed something becomes ``changed``.
+        """
+        host = result._host.get_name()
+        start = self._started.pop((host, result._task._uuid), None)
+        if start is None:
+            return None
+        outcome = result._result
+        if status == "ok" and outcome.get("changed"):
+            status = "changed"
+        return {
+            "step": result._task.get_name(include_role_fqcn=False),
+            "host": host,
+            "delegated_to": delegated_host(outcome),
+            "action": short_action(result._task.action),
+            "status": status,
+            "start": round(start - self.run_start, 3),
+            "seconds": round(self._clock() - start, 3),
+        }
+
+
+def listed(step: t.Mapping[str, t.Any]) -> bool:
+    """Whether a step is worth a line: it ran, and did more than bookkeeping (or failed)."""
+    if step["status"] == "skipped":
+        return False
+    return step["status"] not in ("ok", "changed") or step["action"] not in BOOKKEEPING
+
+
+def in_start_order(steps: t.Iterable[t.Mapping[str, t.Any]]) -> list:
+    """Steps sorted by the moment they started."""
+    return sorted(steps, key=lambda step: step["start"])
