@@ -66,7 +66,7 @@ GRSTUB_SRC := tests/grstub/ArchestrA.GRAccess.cs
 GRHELPER_OUT := $(ROOT)/build/grhelper
 KEEP_SANITY_TREE ?=
 
-.PHONY: help deps venv collection test pytest sanity lint molecule ps1-check grhelper-check changelog-lint demo requirements clean distclean
+.PHONY: help deps venv collection test pytest sanity lint molecule ps1-check grhelper-check changelog-lint demo requirements clean distclean ee-context
 
 help:
 	@cat <<'EOF'
@@ -83,6 +83,7 @@ help:
 	make changelog-lint  antsibull-changelog lint
 	make deps            apt-get install the Debian packages the tests need (skipped when present)
 	make requirements    re-resolve requirements/*.txt from requirements/*.in
+	make ee-context      ansible-builder create: build/ee/context for an execution environment image (execution-environment.yml)
 	make clean           remove build/ and caches;  make distclean  also removes .venv
 	EOF
 
@@ -200,6 +201,18 @@ sanity: venv
 demo: venv collection
 	@if [ ! -f tools/demo.py ]; then echo "demo: tools/demo.py is not written yet" >&2; exit 1; fi
 	$(VPY) tools/demo.py $(DEMO_ARGS)
+
+# The execution environment's build context (execution-environment.yml): this tree's collection
+# tarball, then `ansible-builder create`. Building the image needs podman or docker:
+#   podman build -t scada-redundancy-ee build/ee/context
+# tests/unit/test_execution_environment.py checks the same steps in `make test`.
+EE_DIR := $(ROOT)/build/ee
+ee-context: venv
+	@rm -rf "$(EE_DIR)"
+	$(VENV)/bin/ansible-galaxy collection build --output-path "$(EE_DIR)/dist" .
+	cp "$(EE_DIR)"/dist/scada-redundancy-*.tar.gz "$(EE_DIR)/scada-redundancy.tar.gz"
+	$(VENV)/bin/ansible-builder create -f execution-environment.yml -c "$(EE_DIR)/context" --output-filename Containerfile
+	echo "ee-context: build the image with: podman build -t scada-redundancy-ee $(EE_DIR)/context"
 
 # Re-resolve the pins: newest 3.13/3.12 for dev.txt, a 3.11 for dev-py311.txt.
 requirements:

@@ -22,6 +22,8 @@ GALAXY = yaml.safe_load((ROOT / "galaxy.yml").read_text(encoding="utf-8"))
 SHIPPED_TOP_LEVEL = {
     "plugins", "roles", "playbooks", "inventories", "docs", "meta", "changelogs", "tests",
     "README.md", "LICENSE", "CHANGELOG.rst", "MANIFEST.json", "FILES.json",
+    # an execution environment's Python and system packages (meta/execution-environment.yml)
+    "requirements.txt", "bindep.txt",
 }
 
 
@@ -52,7 +54,8 @@ def test_only_sanity_ignores_ship_from_tests(built_members: list[str]) -> None:
 def test_required_files_are_shipped(built_members: list[str]) -> None:
     for required in ("README.md", "LICENSE", "meta/runtime.yml", "MANIFEST.json",
                      "changelogs/config.yaml", "changelogs/changelog.yaml",
-                     "tests/sanity/ignore-2.21.txt"):
+                     "tests/sanity/ignore-2.21.txt", "meta/execution-environment.yml",
+                     "requirements.txt", "bindep.txt"):
         assert required in built_members, required
 
 
