@@ -203,7 +203,7 @@ def sp_upgrade_plan(galaxy_info: t.Mapping[str, t.Any], nodes: t.Mapping[str, t.
     standby or primary, ``nodes``, ``platforms``, the nodes whose setup must run, and the
     engine statuses to wait for afterwards), ``pairs`` (per pair: the engine active now, the
     node upgraded first and second, the final active and standby engines), ``final_expect``
-    ``order`` (every node, GR first), ``undeployed`` platforms and ``needed`` (anything to do). While the galaxy must be migrated its engines cannot
+    ``order`` (every node, GR first), ``undeployed`` platforms, ``needed`` (anything to do) and a one-line ``summary``. While the galaxy must be migrated its engines cannot
     be read: the plan then covers the GR node only (``complete`` is false) and is made again
     after the migration.
     """
@@ -226,6 +226,7 @@ def sp_upgrade_plan(galaxy_info: t.Mapping[str, t.Any], nodes: t.Mapping[str, t.
         final_expect[row["final_active"]] = ["Active"]
         final_expect[row["final_standby"]] = [READY]
     upgrades = [h for layer in layers for h in layer["upgrade"]]
+    gr_state = "upgrade, migrate" if gr_upgrade else ("migrate" if plan.galaxy.get("upgrade_required") else "current")
     undeployed = sorted(p["name"] for p in plan.galaxy.get("platforms") or [] if not p.get("deployed"))
     return {
         "problems": plan.problems,
@@ -240,7 +241,21 @@ def sp_upgrade_plan(galaxy_info: t.Mapping[str, t.Any], nodes: t.Mapping[str, t.
         "order": [plan.gr_host] + [h for layer in layers for h in layer["nodes"]],
         "undeployed": undeployed,
         "needed": bool(gr_upgrade or plan.galaxy.get("upgrade_required") or upgrades or undeployed),
+        "summary": _summary(plan, gr_state, layers, rows),
     }
+
+
+def _summary(plan: _Plan, gr_state: str, layers, rows) -> str:
+    """One line for the log: the order, and what each pair will do."""
+    parts = [f"GR {plan.gr_host} ({gr_state})"]
+    parts += [f"{layer['phase']} {' + '.join(layer['nodes'])}" for layer in layers]
+    text = f"to {plan.target_text}: " + ", then ".join(parts) + "."
+    for row in rows:
+        failover = " (one failover)" if row["failover_expected"] else ""
+        text += f" Pair {row['name']}: {row['active']} active now, {row['final_active']} active at the end{failover}."
+    if plan.problems:
+        text += " Problems: " + "; ".join(plan.problems)
+    return text
 
 
 def sp_engine_nodes(plan: t.Mapping[str, t.Any]) -> list[str]:
