@@ -60,8 +60,12 @@ class StepClock:
         outcome = result._result
         if status == "ok" and outcome.get("changed"):
             status = "changed"
+        name = result._task.get_name(include_role_fqcn=False)
+        role = result._task._role.get_name(include_role_fqcn=False) if result._task._role else None
         return {
-            "step": result._task.get_name(include_role_fqcn=False),
+            "step": name,
+            "role": role,
+            "task": name[len(role) + 3:] if role and name.startswith(f"{role} : ") else name,
             "host": host,
             "delegated_to": delegated_host(outcome),
             "action": short_action(result._task.action),

@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, scada.redundancy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn the run's observations into lanes over time per server or engine, and each pair's
+availability: the picture a change board reads.
+
+A lane holds the last value a module reported until the next report; nothing is known before
+the first one. Two values are inferred, and marked so: while one server of a Power Operation
+pair restarts, a partner whose runtime runs takes over (the vendor's redundancy), and after
+that restart neither server's role is known until it is read again. A configured role that
+the inventory does not declare (``scada_configured_role``) is taken from the live roles first
+read, again marked inferred.
+
+A pair is served while at least one member serves: a Power Operation server whose every
+runtime process is Running, a System Platform engine whose status is Active.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.scada.redundancy.plugins.plugin_utils._report_observe import Observations
+
+SERVER_LANES = ("configured", "activity", "runtime", "role")
+ENGINE_LANES = ("status", "role")
+UNPAIRED = "servers without a declared pair"
+
+
+def segments(points: t.Iterable[t.Mapping[str, t.Any]], end: float) -> list[dict[str, t.Any]]:
+    """Lane segments from value changes: each value holds from its point to the next one."""
+    ordered = sorted(points, key=lambda p: p["at"])
+    out: list[dict[str, t.Any]] = []
+    for index, point in enumerate(ordered):
+        until = ordered[index + 1]["at"] if index + 1 < len(ordered) else end
+        if until <= point["at"]:
+            continue
+        if out and out[-1]["value"] == point["value"] and out[-1]["inferred"] == point["inferred"]:
+            out[-1]["end"] = round(until, 3)
+            continue
+        out.append({"start": point["at"], "end": round(until, 3), "value": point["value"],
+                    "inferred": point["inferred"], "step": point["step"]})
+    return out
+
+
+def value_at(lane: t.Iterable[t.Mapping[str, t.Any]], at: float) -> t.Optional[str]:
+    """A lane's value at a moment, None when nothing was known then."""
+    for segment in lane:
+        if segment["start"] <= at < segment["end"]:
+            return segment["value"]
+    return None
+
+
+def _points(observed: Observations, member: str, lane: str) -> list[dict[str, t.Any]]:
+    return [s for s in observed.states if s["member"] == member and s["lane"] == lane]
+
+
+def _takeovers(observed: Observations, members: list[str], end: float) -> list[dict[str, t.Any]]:
+    """Inferred role points: the running partner of a restarting server is active meanwhile."""
+    inferred = []
+    restarts = [a for a in observed.activities
+                if a["member"] in members and a["label"] in ("restart", "stop")]
+    for restart in restarts:
+        for partner in members:
+            if partner == restart["member"]:
+                continue
+            runtime = segments(_points(observed, partner, "runtime"), end)
+            role = segments(_points(observed, partner, "role"), end)
+            if value_at(runtime, restart["start"]) != "running" or \
+                    value_at(role, restart["start"]) not in ("standby", "unknown", None):
+                continue
+            step = f"inferred: {restart['member']} restarting ({restart['step']})"
+            inferred.append({"member": partner, "lane": "role", "at": restart["start"],
+                             "value": "active", "step": step, "inferred": True})
+            read_meanwhile = [p for p in _points(observed, partner, "role")
+                              if restart["start"] < p["at"] <= restart["end"]]
+            if not read_meanwhile:
+                inferred.append({"member": partner, "lane": "role", "at": restart["end"],
+                                 "value": "unknown", "step": step, "inferred": True})
+    return inferred
+
+
+def _configured(name: str, declared: t.Optional[str], role: list[dict[str, t.Any]],
+                end: float) -> list[dict[str, t.Any]]:
+    if declared:
+        return [{"start": 0.0, "end": round(end, 3), "value": declared, "inferred": False,
+                 "step": "inventory: scada_configured_role"}]
+    first = next((s["value"] for s in role if not s["inferred"] and s["value"] in ("active", "standby")), None)
+    if first is None:
+        return []
+    return [{"start": 0.0, "end": round(end, 3), "value": "primary" if first == "active" else "standby",
+             "inferred": True, "step": f"not declared: {name} was {first} when first read"}]
+
+
+def _serving(member: t.Mapping[str, t.Any], at: float) -> t.Optional[bool]:
+    if member["kind"] == "engine":
+        role = value_at(member["lanes"]["role"], at)
+        return None if role in (None, "unknown") else role == "active"
+    runtime = value_at(member["lanes"]["runtime"], at)
+    return None if runtime is None else runtime == "running"
+
+
+def availability(members: list[t.Mapping[str, t.Any]], end: float) -> dict[str, t.Any]:
+    """Served, out (no member serving) or unknown, over the span the pair was observed."""
+    edges = sorted({round(s[key], 3) for m in members for lane in m["lanes"].values()
+                    for s in lane for key in ("start", "end")} | {round(end, 3)})
+    band: list[dict[str, t.Any]] = []
+    for start, stop in zip(edges, edges[1:]):
+        serving = [_serving(m, start) for m in members]
+        value = "served" if any(serving) else ("out" if serving and all(s is False for s in serving) else "unknown")
+        if not band and value == "unknown":
+            continue
+        if band and band[-1]["value"] == value:
+            band[-1]["end"] = stop
+        else:
+            band.append({"start": start, "end": stop, "value": value})
+    totals = {v: round(sum(s["end"] - s["start"] for s in band if s["value"] == v), 3)
+              for v in ("served", "out", "unknown")}
+    return {"segments": band, "served_seconds": totals["served"], "out_seconds": totals["out"],
+            "unknown_seconds": totals["unknown"],
+            "gaps": [{"start": s["start"], "end": s["end"]} for s in band if s["value"] == "out"]}
+
+
+def build(observed: Observations, end: float, pairs: t.Mapping[str, str],
+          configured: t.Mapping[str, str]) -> list[dict[str, t.Any]]:
+    """Groups of members with their lanes and, for real pairs, the availability band.
+
+    ``pairs`` maps an inventory host to its pair (``scada_pair``); ``configured`` maps a host
+    to its declared configured role.
+    """
+    engines = {name for names in observed.engine_pairs.values() for name in names}
+    servers = sorted({s["member"] for s in observed.states} | {a["member"] for a in observed.activities})
+    servers = [s for s in servers if s not in engines]
+    groups: dict[str, list[str]] = {}
+    for server in servers:
+        groups.setdefault(pairs.get(server) or UNPAIRED, []).append(server)
+    inferred = [p for members in groups.values() if len(members) > 1
+                for p in _takeovers(observed, members, end)]
+    out = []
+    for name, members in sorted(groups.items(), key=lambda item: (item[0] == UNPAIRED, item[0])):
+        rows = []
+        for member in members:
+            role = segments(_points(observed, member, "role") + [p for p in inferred if p["member"] == member], end)
+            rows.append({"name": member, "kind": "server", "lanes": {
+                "configured": _configured(member, configured.get(member), role, end),
+                "activity": [dict(a) for a in observed.activities if a["member"] == member],
+                "runtime": segments(_points(observed, member, "runtime"), end),
+                "role": role}})
+        out.append({"name": name, "kind": "power_operation", "members": rows,
+                    "availability": availability(rows, end) if name != UNPAIRED and len(rows) > 1 else None})
+    for name, members in sorted(observed.engine_pairs.items()):
+        rows = [{"name": member, "kind": "engine", "node": observed.engine_nodes.get(member), "lanes": {
+            "status": segments(_points(observed, member, "status"), end),
+            "role": segments(_points(observed, member, "role"), end)}} for member in members]
+        out.append({"name": name, "kind": "engines", "members": rows, "availability": availability(rows, end)})
+    return out

@@ -1,0 +1,207 @@
+"""The run report callback on a whole redundant update of a twin pair: the JSON holds the steps,
+the backups with checksums matching the controller's files and each server's timeline, and
+the HTML page renders in headless Chromium with the timeline painted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from support import plants
+from support.ansible_run import ROOT, run_playbook
+from support.lab import lab_inventory, lab_spec
+from support.png import pixels
+
+PLAYBOOKS = ROOT / "playbooks"
+SERVED_GREEN = (0x16, 0xA3, 0x4A)  # the "pair served" band (_report_svg.COLOURS["served"])
+RESTART_ORANGE = (0xEA, 0x58, 0x0C)  # a restart on the activity lane
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory):
+    """One redundant update of the lab pair with the report enabled: (plant, report dir, run)."""
+    from scada_twin.plant import Plant  # noqa: F401  (the twin is installed in the venv)
+
+    tmp_path = tmp_path_factory.mktemp("run-report")
+    plant = plants.start_plant(lab_spec(), tmp_path / "plant")
+    try:
+        inventory = lab_inventory(plant, tmp_path / "inventory.yml")
+        data = yaml.safe_load(inventory.read_text())
+        pair = data["all"]["children"]["power_operation"]["children"]["po_pair_lab"]["hosts"]
+        pair["po-a"]["scada_configured_role"] = "primary"
+        pair["po-b"]["scada_configured_role"] = "standby"
+        inventory.write_text(yaml.safe_dump(data))
+        taken = run_playbook(PLAYBOOKS / "change_from_workstation.yml", inventory, tmp_path,
+                             "-e", f"change_dir={tmp_path / 'change'}")
+        assert taken.rc == 0, taken.output
+        change = next((tmp_path / "change").glob("*.ctz"))
+        reports = tmp_path / "reports"
+        run = run_playbook(PLAYBOOKS / "redundant_update.yml", inventory, tmp_path,
+                           "-e", f"power_operation_update_change_archive={change}",
+                           "-e", f"power_operation_update_backup_dir={tmp_path / 'backups'}",
+                           env={"ANSIBLE_CALLBACKS_ENABLED": "record_results,scada.redundancy.run_report,"
+                                                                "scada.redundancy.step_timings",
+                                "SCADA_REDUNDANCY_REPORT_DIR": str(reports),
+                                "SCADA_REDUNDANCY_TIMINGS_FILE": str(tmp_path / "timings.json")})
+        assert run.rc == 0, run.output
+        yield plant, reports, run
+    finally:
+        plant.stop()
+
+
+def _report(reports: pathlib.Path) -> tuple[dict, pathlib.Path]:
+    jsons, pages = sorted(reports.glob("*.json")), sorted(reports.glob("*.html"))
+    assert len(jsons) == 1 and len(pages) == 1, list(reports.iterdir())
+    assert jsons[0].stem == pages[0].stem and jsons[0].stem.startswith("redundant_update-")
+    return json.loads(jsons[0].read_text()), pages[0]
+
+
+def _group(report: dict, name: str) -> dict:
+    return next(g for g in report["timeline"] if g["name"] == name)
+
+
+def _lane(group: dict, member: str, lane: str) -> list[dict]:
+    return next(m for m in group["members"] if m["name"] == member)["lanes"][lane]
+
+
+def test_the_run_prints_where_the_report_is(reported):
+    dummy, reports, run = reported
+    dummy, page = _report(reports)
+    assert f"run report: {page}" in run.output
+    assert f"run report (JSON): {page.with_suffix('.json')}" in run.output
+
+
+def test_the_steps_are_listed_with_their_durations_standby_first(reported):
+    report, dummy = _report(reported[1])
+    assert report["outcome"] == "succeeded" and report["playbook"] == "redundant_update"
+    steps = {(s["task"], s["host"]): s for s in report["steps"]}
+    assert {s["role"] for s in report["steps"]} == {"power_operation_update"}
+    standby = steps[("Restart All on the standby and wait for every process Running", "po-b")]
+    primary = steps[("Restart All on this server and wait for every process Running", "po-a")]
+    assert standby["status"] == primary["status"] == "changed"
+    assert 0 < standby["seconds"] and standby["start"] + standby["seconds"] <= primary["start"]
+    assert steps[("Back up the standby's project with its included projects", "po-a")]["delegated_to"] == "po-b"
+    assert not [s for s in report["steps"] if s["action"] in ("set_fact", "assert", "debug")], \
+        "bookkeeping steps are left out"
+    assert report["wall_seconds"] >= primary["start"] + primary["seconds"]
+
+
+def test_step_timings_lists_the_same_steps(reported):
+    report, dummy = _report(reported[1])
+    timings = json.loads((reported[1].parent / "timings.json").read_text())
+    assert sorted((s["step"], s["host"]) for s in timings["steps"]) == \
+        sorted((s["step"], s["host"]) for s in report["steps"])
+    assert [s["start"] for s in report["steps"]] == sorted(s["start"] for s in report["steps"])
+
+
+def test_the_set_stats_summary_names_each_server(reported):
+    report, dummy = _report(reported[1])
+    summary = report["summary"]["scada_redundancy_power_operation"]
+    assert sorted(summary) == ["po-a", "po-b"], "one entry per server, as AWX shows it"
+    assert summary["po-a"]["role_at_start"] == "active" and summary["po-b"]["role_at_start"] == "standby"
+    assert summary["po-a"]["updated"] is True and summary["po-b"]["updated"] is True
+    backups = {a["server"]: a["sha256"] for a in report["archives"] if a.get("controller_path")}
+    assert {h: summary[h]["backup"]["sha256"] for h in summary} == backups
+
+
+def test_the_backups_carry_the_sha256_of_the_controllers_files(reported):
+    dummy, reports, run = reported
+    report, dummy = _report(reports)
+    backups = [a for a in report["archives"] if a["kind"] == "backup" and a["controller_path"]]
+    assert sorted(a["server"] for a in backups) == ["po-a", "po-b"]
+    for backup in backups:
+        on_controller = pathlib.Path(backup["controller_path"])
+        assert hashlib.sha256(on_controller.read_bytes()).hexdigest() == backup["sha256"], backup
+        assert backup["controller_sha256"] == backup["sha256"]
+        assert backup["size"] == on_controller.stat().st_size
+    fetched = [r["result"]["sha256"] for r in run.results
+               if r["action"].endswith("project_backup") and r["result"].get("fetched")]
+    assert sorted(fetched) == sorted(b["sha256"] for b in backups), "the sha256 the modules returned"
+    copies = [a for a in report["archives"] if a["kind"] == "copy"]
+    assert sorted(a["server"] for a in copies) == ["po-a", "po-b"], copies
+    export = next(a for a in report["archives"] if a["kind"] == "backup" and not a["controller_path"])
+    assert export["server"] == "po-b", "the standby's export is taken on the standby"
+    assert export["sha256"] == next(a for a in copies if a["server"] == "po-a")["sha256"]
+
+
+def test_the_timeline_shows_roles_runtime_and_the_pair_served_throughout(reported):
+    plant, reports, dummy = reported
+    report, dummy = _report(reports)
+    pair = _group(report, "po_pair_lab")
+    assert [m["name"] for m in pair["members"]] == ["po-a", "po-b"]
+    assert [s["value"] for s in _lane(pair, "po-a", "configured")] == ["primary"]
+    assert [s["value"] for s in _lane(pair, "po-b", "configured")] == ["standby"]
+
+    def values(member, lane):
+        return [s["value"] for s in _lane(pair, member, lane)]
+
+    assert values("po-a", "role")[0] == "active" and values("po-b", "role")[0] == "standby"
+    assert "restarting" in values("po-a", "runtime") and "restarting" in values("po-b", "runtime")
+    assert values("po-a", "runtime")[-1] == values("po-b", "runtime")[-1] == "running"
+    labels = {m: [a["label"] for a in _lane(pair, m, "activity")] for m in ("po-a", "po-b")}
+    assert labels["po-b"][:2] == ["backup", "copy"] or labels["po-b"][0] == "backup", labels
+    for member in ("po-a", "po-b"):
+        assert {"restore", "compile", "restart"} <= set(labels[member]), labels
+    restart_a = next(a for a in _lane(pair, "po-a", "activity") if a["label"] == "restart")
+    took_over = [s for s in _lane(pair, "po-b", "role") if s["inferred"] and s["value"] == "active"]
+    assert took_over and took_over[0]["start"] == restart_a["start"], \
+        "the standby is shown serving while the other server restarts"
+
+    band = pair["availability"]
+    assert band["out_seconds"] == 0 and band["gaps"] == [], band
+    assert band["served_seconds"] > restart_a["end"] - restart_a["start"]
+    assert plant.availability()["lab"]["gap_seconds"] == 0, "the twin agrees: no gap"
+
+
+def test_the_report_holds_no_secret_and_fetches_nothing(reported):
+    report_json, page = _report(reported[1])
+    for written in (page.read_text(), page.with_suffix(".json").read_text()):
+        assert plants.PASSWORD not in written
+        assert plants.USER not in written, "no connection variables either"
+    text = page.read_text()
+    assert "<script" not in text.lower()
+    assert not re.search(r"""(src|href)\s*=|@import|url\((?!#)""", text, re.IGNORECASE), \
+        "the page must load nothing"
+    assert set(re.findall(r"https?://[^\s\"'<>]+", text)) <= {"http://www.w3.org/2000/svg"}
+
+
+def _chromium(page: pathlib.Path, out: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
+    browser = shutil.which("chromium")
+    if browser is None:
+        pytest.fail("chromium is not installed: run `make deps` (Debian package chromium)")
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+               f"--user-data-dir={out / 'chromium-profile'}", "--window-size=1280,1500", *args, page.as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "HOME": str(out)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def test_the_page_renders_in_headless_chromium_with_the_timeline(reported, tmp_path):
+    report, page = _report(reported[1])
+    dom = _chromium(page, tmp_path, "--dump-dom").stdout
+    assert dom.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == len(report["timeline"])
+    assert 'data-group="po_pair_lab"' in dom
+    assert dom.count('class="seg seg-runtime"') >= 4 and dom.count('class="seg seg-role"') >= 4
+    assert 'band-served' in dom and 'band-out' not in dom
+    assert dom.count('<tr class="archive">') == len(report["archives"])
+    assert dom.count('<tr class="step">') == len(report["steps"])
+
+    shot = tmp_path / "report.png"
+    _chromium(page, tmp_path, f"--screenshot={shot}")
+    width, height, painted = pixels(shot)
+    assert (width, height) == (1280, 1500)
+    assert len(set(painted[::7])) > 50, "the screenshot is (nearly) blank"
+    assert painted.count(SERVED_GREEN) > 2000, "the pair's served band is not painted"
+    assert painted.count(RESTART_ORANGE) > 50, "no restart is painted on the activity lanes"
+    keep = os.environ.get("RUN_REPORT_SCREENSHOT")
+    if keep:
+        shutil.copy(shot, keep)
