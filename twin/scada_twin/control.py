@@ -1,6 +1,6 @@
 """The plant's control surface: a small JSON API on a loopback port, and its client.
 
-Routes: ``GET /state``, ``GET /availability``, ``GET /timeline?host=&kind=``, ``POST /faults`` (``{"host", "kind",
+Routes: ``GET /state``, ``GET /availability``, ``GET /galaxies``, ``GET /stats``, ``GET /timeline?host=&kind=``, ``POST /faults`` (``{"host", "kind",
 "count", "params"}``), ``DELETE /faults?host=&kind=``, ``POST /stop``. Used by the CLI, the
 molecule scenarios and tests that run the twin in another process.
 """
@@ -59,6 +59,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reply(200, plant.state())
         elif url.path == "/availability":
             self._reply(200, plant.availability())
+        elif url.path == "/galaxies":
+            self._reply(200, plant.galaxies_report())
+        elif url.path == "/stats":
+            self._reply(200, plant.stats())
         elif url.path == "/timeline":
             events = plant.timeline.events(query.get("host"), query.get("kind"))
             self._reply(200, [e.as_dict() for e in events])
@@ -118,6 +122,12 @@ class ControlClient:
 
     def availability(self) -> dict[str, Any]:
         return self._call("GET", "/availability")
+
+    def galaxies(self) -> dict[str, Any]:
+        return self._call("GET", "/galaxies")
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        return self._call("GET", "/stats")
 
     def timeline(self, host: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         return self._call("GET", "/timeline" + _query(host=host, kind=kind))

@@ -2,6 +2,11 @@
 
 Operation handlers and ansible's put_file/fetch_file work on it. Free space is accounted, so
 "disk full" is a real condition (and an injectable fault), not a flag the handlers fake.
+
+A file being appended to is held in a growing buffer until it is next read, so a transfer
+written in many chunks costs the twin one copy of the file, not one per chunk: that quadratic
+copying is a cost of the simulator, and would otherwise count against whichever client sends
+smaller chunks in the benchmarks.
 """
 
 from __future__ import annotations
@@ -41,7 +46,8 @@ class FileSystem:
     def __init__(self, capacity_bytes: int, free_bytes: int,
                  disk_full: Callable[[], bool] = lambda: False) -> None:
         self._lock = threading.RLock()
-        self._files: dict[str, tuple[str, bytes]] = {}  # key -> (display path, content)
+        # key -> (display path, content); a bytearray while appends keep growing it
+        self._files: dict[str, tuple[str, bytes | bytearray]] = {}
         self._dirs: dict[str, str] = {}
         self.capacity_bytes = capacity_bytes
         self._baseline_used = capacity_bytes - free_bytes
@@ -68,15 +74,24 @@ class FileSystem:
 
     def read(self, path: str) -> bytes:
         with self._lock:
-            try:
-                return self._files[_key(path)][1]
-            except KeyError:
-                if self.is_dir(path):
-                    raise FileSystemError(f"Access to the path '{path}' is denied.") from None
-                raise FileSystemError(f"Could not find file '{path}'.") from None
+            key = _key(path)
+            display, content = self._entry(path)
+            if isinstance(content, bytearray):  # appends are over until the next one
+                content = bytes(content)
+                self._files[key] = (display, content)
+            return content
 
     def size(self, path: str) -> int:
-        return len(self.read(path))
+        with self._lock:
+            return len(self._entry(path)[1])
+
+    def _entry(self, path: str) -> tuple[str, bytes | bytearray]:
+        try:
+            return self._files[_key(path)]
+        except KeyError:
+            if self.is_dir(path):
+                raise FileSystemError(f"Access to the path '{path}' is denied.") from None
+            raise FileSystemError(f"Could not find file '{path}'.") from None
 
     def sha256(self, path: str) -> str:
         return hashlib.sha256(self.read(path)).hexdigest()
@@ -123,9 +138,19 @@ class FileSystem:
             self._files[path.lower()] = (path, bytes(content))
 
     def append(self, path: str, content: bytes) -> None:
+        """Add ``content`` at the end of the file (created when missing), in place."""
         with self._lock:
-            existing = self.read(path) if self.is_file(path) else b""
-            self.write(path, existing + content)
+            key = _key(path)
+            if key not in self._files:
+                self.write(path, content)
+                return
+            if self._disk_full() or len(content) > self.free_bytes:
+                raise DiskFullError(normalize(path))
+            display, existing = self._files[key]
+            if not isinstance(existing, bytearray):
+                existing = bytearray(existing)
+                self._files[key] = (display, existing)
+            existing += content
 
     def remove(self, path: str, recurse: bool = False) -> None:
         key = _key(path)

@@ -19,6 +19,7 @@ from .scheduler import Scheduler
 from .services import WINDOWS_BASELINE, ServiceManager
 from .shell.process import Process
 from .spec import HostSpec
+from .stats import RequestStats
 from .timeline import Timeline
 
 
@@ -38,6 +39,7 @@ class Host:
         for path, text in spec.files.items():
             self.fs.write(path, text.encode("utf-8"))
         self.commands_started = 0
+        self.stats = RequestStats()  # what the WinRM service did, for the benchmarks
         # Timed transitions (services, runtime processes) run on the host's scheduler.
         self.scheduler = Scheduler(costs, name=f"{spec.name}-scheduler")
         self.registry = Registry()

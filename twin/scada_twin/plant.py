@@ -113,6 +113,29 @@ class Plant:
             "hosts": {name: self._host_state(h) for name, h in self.hosts.items()},
         }
 
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Each host's counters (``stats.py``): HTTP requests, WinRS actions, processes."""
+        return {name: host.stats.snapshot() for name, host in self.hosts.items()}
+
+    def galaxies_report(self) -> dict[str, Any]:
+        """Each galaxy's version and platforms, and per redundant engine pair its statuses,
+        failovers and downtime (no engine Active) so far, in timeline and modelled seconds."""
+        report = {}
+        for name, galaxy in self.galaxies.items():
+            snapshot = galaxy.snapshot()
+            pairs = {}
+            for pair in snapshot["pairs"]:
+                down = galaxy.downtime(pair["name"])
+                pairs[pair["name"]] = {
+                    **pair,
+                    "downtime": [{"start": i.start, "end": i.end, "seconds": i.length} for i in down.intervals],
+                    "downtime_seconds": down.total,
+                    "modelled_downtime_seconds": down.modelled(self.costs.time_scale).total,
+                }
+            report[name] = {"version": snapshot["version"], "upgrade_required": snapshot["upgrade_required"],
+                            "platforms": snapshot["platforms"], "pairs": pairs}
+        return report
+
     def availability(self) -> dict[str, Any]:
         """Each Power Operation pair's gaps (no I/O Server running on either server) so far.
 

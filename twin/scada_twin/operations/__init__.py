@@ -19,6 +19,8 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..stats import OPERATION_PREFIX, POWERSHELL_PROCESSES
+
 if TYPE_CHECKING:
     from ..host import Host
     from ..shell.process import ProcessIO
@@ -96,6 +98,8 @@ def run_bootstrap(host: "Host", io: "ProcessIO", user: str) -> int:
     fault = host.faults.take(host.name, "operation_fails", operation=name)
     if fault is not None:
         return _fail(io, fault.get("message", f"injected failure of {name}"), "injected")
+    host.stats.count(POWERSHELL_PROCESSES)
+    host.stats.count(OPERATION_PREFIX + name)
     host.costs.sleep(host.costs.powershell_start)
     try:
         result = handler(host, Call(name, params, script, user, io))

@@ -35,7 +35,7 @@ MAX_CHUNK = 64 * 1024 * 1024
 def check_path(path: str, what: str, allow_unc: bool = False) -> None:
     """Assert-ArchivePath."""
     ok = bool(_LOCAL.match(path)) or (allow_unc and bool(_UNC.match(path)))
-    if not ok or re.search(r"(^|\\)\.\.(\\|$)", path):
+    if not ok or re.search(r"(^|[\\/])[. ]*\.[. ]*([\\/]|$)", path):
         raise OperationError(f"{what} must be a full path such as D:\\Backups\\file.ctz, not '{path}'",
                              "invalid_parameter")
 
@@ -137,15 +137,17 @@ def _append(host: "Host", call: Call, partial: str) -> int:
     offset, length = int(call.params.get("offset", 0)), int(call.params.get("length", 0))
     if offset and not host.fs.is_file(partial):
         raise OperationError(f"no partial file to continue at offset {offset}", "offset_mismatch")
-    current = host.fs.read(partial) if offset else b""
-    if len(current) != offset:
-        raise OperationError(f"the partial file holds {len(current)} bytes, not {offset}", "offset_mismatch")
+    current = host.fs.size(partial) if offset else 0  # the size only: reading would copy it
+    if current != offset:
+        raise OperationError(f"the partial file holds {current} bytes, not {offset}", "offset_mismatch")
     chunk = bytearray()
     try:
         for line in data_lines(call):
             chunk += base64.b64decode(line, validate=True)
     except (binascii.Error, ValueError):
         raise OperationError("the chunk is not base64", "chunk_corrupt") from None
+    if chunk and host.faults.take(host.name, "corrupt_transfer") is not None:
+        chunk[len(chunk) // 2] ^= 0xFF  # damaged on the way: the sender's SHA-256 no longer fits
     if len(chunk) != length or hashlib.sha256(chunk).hexdigest() != call.params.get("sha256"):
         raise OperationError(f"the chunk at offset {offset} arrived damaged ({len(chunk)} of {length} "
                              f"bytes or a wrong sha256); it was not kept", "chunk_corrupt")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .. import operations
 from . import ansible_legacy, ansible_manifest, cmdline
+from ..stats import POWERSHELL_PROCESSES
 from .process import Process, ProcessIO, ProcessTerminated, ThreadProcess, finished
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ def _powershell(host: "Host", name: str, work: Work) -> Process:
     """A process that first pays for starting powershell.exe, then does ``work``."""
 
     def handler(io: ProcessIO) -> int:
+        host.stats.count(POWERSHELL_PROCESSES)
         if not host.costs.sleep(host.costs.powershell_start, io.cancelled):
             raise ProcessTerminated()
         return work(io)

@@ -8,6 +8,7 @@ Windows would send, so the HTTP layer never needs to know about XML.
 from __future__ import annotations
 
 from ..host import Host
+from ..stats import HTTP_REQUESTS
 from . import errors, soap
 from .winrs import SHELL_URI, RequestContext, WinRS
 
@@ -19,6 +20,7 @@ class HostService:
 
     def pace(self) -> None:
         """The modelled cost of one request: network and service latency, plus ``slow``."""
+        self.host.stats.count(HTTP_REQUESTS)
         slow = self.host.faults.active(self.host.name, "slow") or {}
         self.host.costs.sleep(self.host.costs.request_latency + float(slow.get("seconds", 0.0)))
 

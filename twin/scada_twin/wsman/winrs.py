@@ -18,6 +18,7 @@ from typing import Callable
 
 from ..host import Host
 from ..shell.process import Process
+from ..stats import WSMAN_PREFIX
 from . import errors
 from .soap import NS, WsmanRequest, q, response
 
@@ -113,6 +114,7 @@ class WinRS:
         action = self._actions.get(request.action)
         if action is None:
             raise errors.action_not_supported(request.action)
+        self.host.stats.count(WSMAN_PREFIX + request.action.rsplit("/", 1)[-1])
         return action(request, context)
 
     def close(self) -> None:
