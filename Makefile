@@ -66,15 +66,17 @@ GRSTUB_SRC := tests/grstub/ArchestrA.GRAccess.cs
 GRHELPER_OUT := $(ROOT)/build/grhelper
 KEEP_SANITY_TREE ?=
 
-.PHONY: help deps venv collection test pytest sanity lint molecule ps1-check grhelper-check changelog-lint demo requirements clean distclean ee-context
+.PHONY: help deps venv collection test pytest sanity lint molecule ps1-check grhelper-check changelog-lint demo requirements clean distclean ee-context matrix awx-check
 
 help:
 	@cat <<'EOF'
 	make demo            start a twin plant and run the main job against it (tools/demo.py)
-	make test            deps + venv + changelog-lint + ps1-check + grhelper-check + lint + sanity + pytest + molecule
+	make test            deps + venv + changelog-lint + ps1-check + grhelper-check + lint + sanity + pytest + molecule + matrix + awx-check
 	make venv            build or refresh .venv from $(REQUIREMENTS) (Python $(or $(PY_VERSION),?)) + twin/
 	make collection      symlink build/collections/ansible_collections/scada/redundancy -> repo root
 	make pytest          pytest $(PYTEST_DIRS) (extra options: PYTEST_ARGS=...)
+	make matrix          the support matrix's old-core leg: oldest claimed ansible-core on Python 3.11 (.venv-py311), a test subset
+	make awx-check       install awx.awx (build/awx-collections), syntax-check and lint the AWX-as-code playbook (awx/)
 	make molecule        molecule test --all: the redundant update's scenarios against plant twins (extensions/molecule/)
 	make sanity          ansible-test sanity --python $(PY_VERSION) on the built collection, no Docker
 	make lint            ansible-lint (profile production) over $(or $(LINT_PATHS),roles/ playbooks/ extensions/molecule/)
@@ -127,7 +129,7 @@ collection:
 	ln -sfn ../../../.. "$(COLLECTION_LINK)"
 	test -f "$(COLLECTION_LINK)/galaxy.yml"
 
-test: deps venv collection changelog-lint ps1-check grhelper-check lint sanity pytest molecule
+test: deps venv collection changelog-lint ps1-check grhelper-check lint sanity pytest molecule matrix awx-check
 	@echo "make test: all parts passed"
 
 pytest: venv collection
@@ -146,6 +148,41 @@ molecule: venv collection
 	cd "$(ROOT)"
 	$(VENV)/bin/molecule test $(MOLECULE_ARGS)
 	echo "== molecule passed in $$((SECONDS - start))s"
+
+# The support matrix.  Newest leg: everything above, in .venv (the newest ansible-core on the
+# newest Python here).  Old-core leg (this target): the oldest ansible-core meta/runtime.yml
+# claims, on Python 3.11, in a second virtualenv built from requirements/dev-py311.txt by the
+# venv rule; a lean, representative subset: the unit tests, the release test (build, install,
+# ansible-doc of every plugin and role, the demo play from the installed copy), the winrm
+# connection and host_info against the twin, and the whole redundant update with its rerun.
+OLD_CORE_VENV := $(ROOT)/.venv-py311
+MATRIX_TESTS := tests/unit tests/integration/test_release.py tests/integration/test_ansible_winrm_connection.py \
+	tests/integration/test_host_info.py tests/integration/test_redundant_update.py
+matrix: collection
+	@start=$$SECONDS
+	py311=$$(tools/find_python --only 3.11)
+	$(MAKE) --no-print-directory venv VENV="$(OLD_CORE_VENV)" PYTHON="$$py311"
+	core=$$($(OLD_CORE_VENV)/bin/python tools/check_old_core.py)
+	$(OLD_CORE_VENV)/bin/python -m pytest $(MATRIX_TESTS) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	echo "== matrix: ansible-core $$core on Python 3.11 passed in $$((SECONDS - start))s"
+
+# AWX as code (awx/configure.yml, run against an AWX server from a workstation; awx/README.md).
+# awx.awx, pinned in requirements/awx.yml, comes from Galaxy or, when Galaxy cannot be reached,
+# from the PyPI package that carries the same release (tools/install_awx_collection.py).  Then
+# the syntax check, ansible-lint, and tests/awx (each awx.awx task's options against the
+# module's documentation, the workflow and credential type against the roles).
+AWX_COLLECTIONS := $(ROOT)/build/awx-collections
+AWX_PLAYBOOKS := awx/configure.yml awx/site-project/redundant_update.yml
+awx-check: venv collection
+	@start=$$SECONDS
+	$(VPY) tools/install_awx_collection.py "$(AWX_COLLECTIONS)" $(PIP_QUIET)
+	export ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS_DIR):$(AWX_COLLECTIONS)"
+	for playbook in $(AWX_PLAYBOOKS); do
+	    $(VENV)/bin/ansible-playbook --syntax-check "$$playbook" 2>&1 | { grep -v -e 'No inventory was parsed' -e 'provided hosts list is empty' || true; }
+	done
+	$(VENV)/bin/ansible-lint --config-file .ansible-lint --offline awx
+	$(VPY) -m pytest tests/awx $(PYTEST_ARGS)
+	echo "== awx-check passed in $$((SECONDS - start))s"
 
 changelog-lint: venv
 	@start=$$SECONDS

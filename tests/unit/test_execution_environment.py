@@ -73,9 +73,10 @@ def test_the_ee_runs_the_ansible_core_we_test_with() -> None:
 
 def test_introspection_finds_the_winrm_transports(tarball: pathlib.Path, tmp_path: pathlib.Path) -> None:
     _run("ansible-galaxy", "collection", "install", "--offline", "-p", str(tmp_path), str(tarball))
-    found = yaml.safe_load(_run("ansible-builder", "introspect", "--sanitize", str(tmp_path)).split("\n", 1)[1])
+    report = _run("ansible-builder", "introspect", "--sanitize", str(tmp_path))
+    found = yaml.safe_load(report.split("\n", 1)[1])
     pywinrm = [r for r in found["python"] if r.startswith("pywinrm[")]
-    assert pywinrm, found["python"]
+    assert pywinrm, report
     extras = set(re.match(r"pywinrm\[([^\]]*)\]", pywinrm[0]).group(1).split(","))
     assert {"kerberos", "credssp"} <= extras, pywinrm
     system = [r.split()[0] for r in found["system"] if "platform:rpm" in r and "compile" not in r]
