@@ -39,6 +39,7 @@ h3{font-size:15px;margin:0 0 8px}
 .timeline .axis{stroke:#94a3b8}
 .timeline .rule{stroke:#e2e8f0}
 .timeline .band-title{fill:#14532d}
+.read-mark{fill:#334155}
 .defs{position:absolute}
 .legend{display:flex;flex-direction:column;gap:4px;font-size:12.5px;color:#334155;margin-top:6px}
 .legend-row b{display:inline-block;width:120px;color:#0f172a}
@@ -96,8 +97,9 @@ def _timelines(report: t.Mapping[str, t.Any]) -> str:
         return '<p class="note">No module of this collection reported a server state in this run.</p>'
     out = []
     for group in report["timeline"]:
-        title = {"engines": "AppEngine pair"}.get(group["kind"], "pair" if group.get("availability") else "servers")
-        out.append(f'<div class="panel"><h3>{esc(title)} {esc(group["name"])}</h3>'
+        title = {"engines": f"AppEngine pair {group['name']}"}.get(
+            group["kind"], f"pair {group['name']}" if group.get("availability") else "other servers")
+        out.append(f'<div class="panel"><h3>{esc(title)}</h3>'
                    f'{timeline(group, report["wall_seconds"])}</div>')
     out.append(f'<div class="panel">{legend()}<p class="note">Each lane holds the value a module last reported '
                'until the next report; nothing is drawn before the first one. A pair is served while at least '

@@ -32,7 +32,6 @@ ACTIVITIES = {
     "galaxy_deploy": "deploy",
     "galaxy_migrate": "migrate",
     "galaxy_upload_runtime_changes": "upload",
-    "sp_install": "install",
 }
 
 
@@ -89,13 +88,24 @@ class Observations:
         """Take what the step's result says (each item's result, for a loop)."""
         if step["status"] == "skipped" or censored(result):
             return
-        items = result.get("results") if isinstance(result.get("results"), list) else [result]
-        for item in items:
+        for item in _items(result):
             if isinstance(item, t.Mapping) and not censored(item) and not item.get("skipped"):
                 _OBSERVERS.get(step["action"], _nothing)(self, step, item)
                 label = ACTIVITIES.get(step["action"])
                 if label and _acted(step, item):
                     self.activity(_where(step), label, step, step["start"], _end(step))
+
+
+def _items(result: Result) -> list:
+    """Each item's result for a loop (items carry ``ansible_loop_var``), else the result itself.
+
+    A module's own ``results`` list (galaxy_deploy's GRAccess command results) is not a loop.
+    """
+    results = result.get("results")
+    if isinstance(results, list) and results and \
+            all(isinstance(item, t.Mapping) and "ansible_loop_var" in item for item in results):
+        return results
+    return [result]
 
 
 def _where(step: Step) -> str:
@@ -192,14 +202,26 @@ def _engine_redundancy(observed: Observations, step: Step, result: Result) -> No
         observed.state(name, "role", min(at, _end(step)), engine_role(status), step)
 
 
+def _seconds(timings: t.Mapping[str, t.Any], key: str) -> float:
+    value = timings.get(key)
+    return float(value) if isinstance(value, (int, float)) and value > 0 else 0.0
+
+
 def _sp_install(observed: Observations, step: Step, result: Result) -> None:
+    """Setup between the restarts its timings name: one before it (a pending restart), one after."""
+    if not (result.get("changed") or step["status"] in ("failed", "unreachable")):
+        return
     timings = result.get("timings") if isinstance(result.get("timings"), t.Mapping) else {}
-    reboot = timings.get("reboot")
-    if result.get("rebooted") and isinstance(reboot, (int, float)):
-        member = _where(step)
-        observed.activity(member, "reboot", step, _end(step) - reboot, _end(step))
-        observed.state(member, "runtime", _end(step) - reboot, "restarting", step)
-        observed.state(member, "runtime", _end(step), "running", step)
+    member, start, end = _where(step), step["start"], _end(step)
+    before, after = _seconds(timings, "reboot_before"), _seconds(timings, "reboot")
+    windows = [("reboot", start, start + before), ("install", start + before, end - after),
+               ("reboot", end - after, end)]
+    for label, begin, finish in windows:
+        if finish > begin:
+            observed.activity(member, label, step, begin, finish)
+            if label == "reboot":
+                observed.state(member, "runtime", begin, "restarting", step)
+                observed.state(member, "runtime", finish, "running", step)
 
 
 _OBSERVERS: dict[str, t.Callable[[Observations, Step, Result], None]] = {

@@ -128,9 +128,15 @@ def _lane_bars(scale: _Scale, y: float, lane: str, member: str, lane_segments: l
 
 
 def _member_header(member: t.Mapping[str, t.Any]) -> str:
-    if member["kind"] == "engine":
-        return f"engine {member['name']}" + (f" on {member['node']}" if member.get("node") else "")
-    return f"server {member['name']}"
+    return f"{'engine' if member['kind'] == 'engine' else 'server'} {member['name']}"
+
+
+def _read_marks(scale: _Scale, y: float, member: t.Mapping[str, t.Any]) -> list[str]:
+    """Small ticks where a module read the member's state, on its header row."""
+    return [f'<g class="read"><title>{esc(member["name"])} read at {clock(read["at"])} by: {esc(read["step"])}</title>'
+            f'<path d="M{scale.x(read["at"]) - 4} {y + 9} L{scale.x(read["at"]) + 4} {y + 9} '
+            f'L{scale.x(read["at"])} {y + 17} Z" class="read-mark"/></g>'
+            for read in member.get("reads", [])]
 
 
 def timeline(group: t.Mapping[str, t.Any], end: float) -> str:
@@ -141,8 +147,11 @@ def timeline(group: t.Mapping[str, t.Any], end: float) -> str:
     for member in group["members"]:
         body.append(f'<text x="8" y="{y + 17}" class="member">{esc(_member_header(member))}</text>')
         body.append(f'<line x1="8" x2="{WIDTH - RIGHT}" y1="{y + HEADER - 3}" y2="{y + HEADER - 3}" class="rule"/>')
+        body.extend(_read_marks(scale, y, member))
         y += HEADER
         for lane, lane_segments in member["lanes"].items():
+            if not lane_segments:
+                continue
             body.append(f'<text x="22" y="{y + 14}" class="lane">{esc(LANE_TITLES.get(lane, lane))}</text>')
             body.append(f'<rect x="{LABEL}" y="{y}" width="{scale.width}" height="{LANE}" class="track"/>')
             body.extend(_lane_bars(scale, y, lane, member["name"], lane_segments))
@@ -194,6 +203,9 @@ def legend() -> str:
             f'<span class="swatch"><svg width="14" height="14"><rect width="14" height="14" rx="3" '
             f'fill="{COLOURS[v][0]}"/></svg>{esc("not served" if v == "out" else v)}</span>' for v in values)
         out.append(f'<div class="legend-row"><b>{esc(title)}</b>{swatches}</div>')
+    out.append('<div class="legend-row"><b>reads</b><span class="swatch"><svg width="14" height="14">'
+               '<path d="M3 3 L11 3 L7 11 Z" class="read-mark"/></svg>'
+               'a module read the state here; a lane holds that value until the next read</span></div>')
     out.append('<div class="legend-row"><b>inferred</b><span class="swatch"><svg width="14" height="14">'
                '<rect width="14" height="14" rx="3" fill="#15803d"/>'
                '<rect width="14" height="14" rx="3" fill="url(#hatch)"/></svg>'

@@ -54,6 +54,15 @@ def _points(observed: Observations, member: str, lane: str) -> list[dict[str, t.
     return [s for s in observed.states if s["member"] == member and s["lane"] == lane]
 
 
+def _reads(observed: Observations, member: str) -> list[dict[str, t.Any]]:
+    """The moments a module read the member's state: the evidence the lanes stand on."""
+    seen: dict[float, str] = {}
+    for point in observed.states:
+        if point["member"] == member and not point["inferred"]:
+            seen.setdefault(point["at"], point["step"])
+    return [{"at": at, "step": step} for at, step in sorted(seen.items())]
+
+
 def _takeovers(observed: Observations, members: list[str], end: float) -> list[dict[str, t.Any]]:
     """Inferred role points: the running partner of a restarting server is active meanwhile."""
     inferred = []
@@ -144,12 +153,13 @@ def build(observed: Observations, end: float, pairs: t.Mapping[str, str],
                 "configured": _configured(member, configured.get(member), role, end),
                 "activity": [dict(a) for a in observed.activities if a["member"] == member],
                 "runtime": segments(_points(observed, member, "runtime"), end),
-                "role": role}})
+                "role": role}, "reads": _reads(observed, member)})
         out.append({"name": name, "kind": "power_operation", "members": rows,
                     "availability": availability(rows, end) if name != UNPAIRED and len(rows) > 1 else None})
     for name, members in sorted(observed.engine_pairs.items()):
-        rows = [{"name": member, "kind": "engine", "node": observed.engine_nodes.get(member), "lanes": {
+        rows = [{"name": member, "kind": "engine", "read_on": observed.engine_nodes.get(member), "lanes": {
             "status": segments(_points(observed, member, "status"), end),
-            "role": segments(_points(observed, member, "role"), end)}} for member in members]
+            "role": segments(_points(observed, member, "role"), end)},
+            "reads": _reads(observed, member)} for member in members]
         out.append({"name": name, "kind": "engines", "members": rows, "availability": availability(rows, end)})
     return out

@@ -15,7 +15,7 @@ import subprocess
 import pytest
 import yaml
 
-from support import plants
+from support import plants, sp_plant
 from support.ansible_run import ROOT, run_playbook
 from support.lab import lab_inventory, lab_spec
 from support.png import pixels
@@ -205,3 +205,84 @@ def test_the_page_renders_in_headless_chromium_with_the_timeline(reported, tmp_p
     keep = os.environ.get("RUN_REPORT_SCREENSHOT")
     if keep:
         shutil.copy(shot, keep)
+
+
+# --- System Platform: the report recognises engine_redundancy, sp_install and galaxy_deploy ---
+
+SP_TOOL = "C:\\Site\\Tools\\EngineStatus.exe"
+SP_SETUP = "C:\\Media\\SP2023R2SP1\\setup.exe"
+SP_SECRET = "Inst-S3cret!pw"
+
+
+def _sp_play(tmp_path: pathlib.Path) -> pathlib.Path:
+    """The standby step of a System Platform upgrade, as plain module calls: read the pair,
+    upgrade and restart the standby node, cascade deploy its platform, wait for its engine."""
+    status = {"command": [SP_TOOL, "--engine", "{engine}"], "long_poll": 5, "poll_interval": 0.5}
+    active = ["Active", "Active - Upgrade", "Active - Partner Not Upgraded", "Active - Standby Not Available"]
+    plays = [
+        {"name": "Bring the upgraded GR node's galaxy along", "hosts": "gr", "gather_facts": False, "tasks": [
+            {"name": "Migrate the galaxy", "scada.redundancy.galaxy_migrate": sp_plant.base_args()},
+            {"name": "Cascade deploy P0", "scada.redundancy.galaxy_deploy": sp_plant.base_args(platform="P0")}]},
+        {"name": "Read the pair", "hosts": "sp-a", "gather_facts": False, "tasks": [
+            {"name": "Read the engines", "scada.redundancy.engine_redundancy": {**status, "engines": ["E1", "E1b"]}}]},
+        {"name": "Upgrade the standby node", "hosts": "sp-b", "gather_facts": False, "tasks": [
+            {"name": "Install System Platform", "scada.redundancy.sp_install": {
+                "version": sp_plant.NEW, "setup_path": SP_SETUP, "admin_user": "svc_archestra",
+                "admin_password": SP_SECRET, "admin_domain": "PLANT", "features": ["Application Server Runtime"],
+                "poll_interval": 0.3, "long_poll": 5, "reboot_delay": 1}}]},
+        {"name": "Deploy the standby platform", "hosts": "gr", "gather_facts": False, "tasks": [
+            {"name": "Cascade deploy P2", "scada.redundancy.galaxy_deploy": sp_plant.base_args(platform="P2")}]},
+        {"name": "Wait for the upgraded engine", "hosts": "sp-b", "gather_facts": False, "tasks": [
+            {"name": "Wait for E1b active", "scada.redundancy.engine_redundancy": {
+                **status, "engines": ["E1", "E1b"], "expect": {"E1b": active}, "timeout": 120}}]},
+    ]
+    path = tmp_path / "sp-standby-step.yml"
+    path.write_text(yaml.safe_dump(plays, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sp_reported(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("run-report-sp")
+    plant = plants.start_plant(sp_plant.sp_plant_spec(), tmp_path / "plant")
+    try:
+        for host in plant.hosts.values():
+            host.fs.write(SP_TOOL, b"MZ site tool")
+            host.fs.write(SP_SETUP, b"MZ setup")
+        gr = plant.hosts["gr"].system_platform  # the GR node upgraded earlier, by hand
+        assert gr.install(sp_plant.NEW, {"OutOfSupportRedistConsentForm.SRedistConsent": "true"}).wait(30)
+        assert gr.reboot().wait(30)
+        sp_plant.settle(plant)
+        reports = tmp_path / "reports"
+        run = run_playbook(_sp_play(tmp_path), plants.inventory(plant, tmp_path / "inventory.yml"), tmp_path,
+                           env={"ANSIBLE_CALLBACKS_ENABLED": "record_results,scada.redundancy.run_report",
+                                "SCADA_REDUNDANCY_REPORT_DIR": str(reports)})
+        assert run.rc == 0, run.output
+        yield plant, reports, run
+    finally:
+        plant.stop()
+
+
+def test_a_system_platform_run_gets_an_engine_timeline(sp_reported):
+    dummy, reports, run = sp_reported
+    jsons = sorted(reports.glob("sp-standby-step-*.json"))
+    assert len(jsons) == 1, list(reports.iterdir())
+    report = json.loads(jsons[0].read_text())
+    engines = _group(report, "E1 / E1b")
+    assert engines["kind"] == "engines" and [m["name"] for m in engines["members"]] == ["E1", "E1b"]
+    roles = {m["name"]: [s["value"] for s in m["lanes"]["role"]] for m in engines["members"]}
+    assert roles["E1"][0] == "active" and roles["E1b"][0] == "standby", roles
+    assert roles["E1b"][-1] == "active", roles
+    statuses = [s["value"] for s in _lane(engines, "E1b", "status")]
+    assert statuses[0] == "Standby - Ready" and statuses[-1].startswith("Active"), statuses
+    band = engines["availability"]
+    assert band["served_seconds"] > 0 and band["segments"][-1]["value"] == "served", band
+    nodes = _group(report, "servers without a declared pair")
+    labels = {m["name"]: [a["label"] for a in m["lanes"]["activity"]] for m in nodes["members"]}
+    assert labels["sp-b"] == ["install", "reboot"] and labels["gr"] == ["migrate", "deploy", "deploy"], labels
+    reboot = _lane(nodes, "sp-b", "activity")[1]
+    assert reboot["end"] > reboot["start"]
+    assert "restarting" in [s["value"] for s in _lane(nodes, "sp-b", "runtime")]
+    for written in (jsons[0].read_text(), jsons[0].with_suffix(".html").read_text()):
+        for secret in (SP_SECRET, sp_plant.PASSWORD, plants.PASSWORD):
+            assert secret not in written
