@@ -56,6 +56,10 @@ class ActionModule(OperationAction):
 
     def _fetch(self, args: dict[str, t.Any], backup: dict[str, t.Any]) -> dict[str, t.Any]:
         """Bring the archive to fetch_dest (bounded chunks, sha256 end to end), then retention."""
+        if _archive.file_name_problem(backup.get("archive_name")):
+            # The name comes from the host: one with a separator could lead out of fetch_dest.
+            raise AnsibleActionFail(f"the host named the archive {backup.get('archive_name')!r}, which is not a "
+                                    f"plain file name; nothing was fetched")
         local = os.path.join(args["fetch_dest"], backup["archive_name"])
         fetched: dict[str, t.Any] = {"path": local, "changed": True, "sha256": backup.get("sha256")}
         if not (self._task.check_mode and backup["changed"]):

@@ -148,6 +148,10 @@ def project_name_problem(name: str) -> str | None:
 
 _LOCAL_PATH = re.compile(r'^[A-Za-z]:\\[^:*?"<>|]*$')
 _SHARE_PATH = re.compile(r'^\\\\[^\\/:*?"<>|]+\\[^\\/:*?"<>|]+\\[^:*?"<>|]+$')
+#: A path component of only dots and spaces, between '\\' or '/' separators: Windows treats '/'
+#: as a separator and resolves '..' (and may trim '.. ' to '..'), so 'D:\\Backups/../Windows'
+#: would leave the folder it names.
+_DOTS_ONLY = re.compile(r"(^|[\\/])[. ]*\.[. ]*([\\/]|$)")
 
 
 def host_path_problem(path: str, allow_share: bool = False) -> str | None:
@@ -155,8 +159,8 @@ def host_path_problem(path: str, allow_share: bool = False) -> str | None:
     if not isinstance(path, str) or not (_LOCAL_PATH.match(path) or (allow_share and _SHARE_PATH.match(path))):
         where = "a full path such as D:\\Backups\\file.ctz" + (" or \\\\server\\share\\file.ctz" if allow_share else "")
         return f"must be {where}, not {path!r}"
-    if re.search(r"(^|\\)\.\.(\\|$)", path):
-        return f"must not contain '..': {path!r}"
+    if _DOTS_ONLY.search(path):
+        return f"must not contain '..' or another folder name of only dots and spaces: {path!r}"
     return None
 
 

@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     for name, func, help_text in (("stop", _stop, "stop a background plant"),
                                   ("state", _state, "print the plant's state as JSON"),
                                   ("availability", _availability,
-                                   "print each pair's availability gaps as JSON")):
+                                   "print each pair's availability gaps as JSON"),
+                                  ("galaxies", _galaxies,
+                                   "print each galaxy's engine pairs, failovers and downtime as JSON")):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("--state-dir", type=pathlib.Path, required=True)
         cmd.set_defaults(func=func)
@@ -146,6 +148,10 @@ def _state(args: argparse.Namespace) -> int:
 
 def _availability(args: argparse.Namespace) -> int:
     return _print(_client(args).availability())
+
+
+def _galaxies(args: argparse.Namespace) -> int:
+    return _print(_client(args).galaxies())
 
 
 def _timeline(args: argparse.Namespace) -> int:

@@ -212,6 +212,10 @@ if (-not $folder) {
 }
 $folder = $folder.TrimEnd('\')
 $name = [string]$Params.archive_name
+if ($name.IndexOfAny([char[]]'\/:*?"<>|') -ge 0) {
+    # The archive stays in its folder: a name with a separator could lead out of it.
+    throw (New-PoError -Message "archive_name must be a plain file name, not '$name'" -Category 'invalid_parameter')
+}
 if (-not $name) {
     $name = '{0}-{1}.ctz' -f $main.Name, [DateTime]::UtcNow.ToString('yyyyMMddTHHmmssZ', [System.Globalization.CultureInfo]::InvariantCulture)
 }

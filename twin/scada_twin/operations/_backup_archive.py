@@ -176,11 +176,15 @@ def _check_manifest(doc: Any) -> None:
     for key in ("project", "includes", "projects", "files", "options", "created_utc"):
         if key not in doc:
             raise invalid(f"the manifest has no '{key}'")
+    _check_project_name(doc["project"], "manifest project")
+    for name in doc["includes"] if isinstance(doc["includes"], list) else [doc["includes"]]:
+        _check_project_name(name, "manifest includes")
     projects: dict[str, dict[str, Any]] = {}
     for entry in doc["projects"]:
         name = entry.get("name") if isinstance(entry, dict) else None
-        if not isinstance(name, str) or not name or name.lower() in projects:
-            raise invalid("a projects entry is not valid or is listed twice")
+        _check_project_name(name, "projects entry")
+        if name.lower() in projects:
+            raise invalid("manifest lists a project twice")
         if not isinstance(entry.get("fingerprint"), str) or not _SHA256.match(entry["fingerprint"]):
             raise invalid(f"project '{name}' has no valid fingerprint")
         projects[name.lower()] = {"entry": entry, "hashes": [], "bytes": 0}
@@ -202,6 +206,22 @@ def _check_manifest(doc: Any) -> None:
             isinstance(options.get(k), bool) for k in ("include_projects", "subdirectories", "configuration_files")):
         raise invalid("manifest options must say include_projects, subdirectories and "
                       "configuration_files as true or false")
+
+
+def project_name_problem(name: Any) -> str | None:
+    """Get-ArchiveProjectNameProblem: a project is one plain folder below the User folder."""
+    if not isinstance(name, str) or not name.strip():
+        return "empty project name"
+    if set(name) & set('<>:"|?*\\/') or name in (".", "..") or name.endswith((".", " ")) \
+            or any(ord(c) < 32 for c in name):
+        return f"project name '{name}' is not a plain folder name"
+    return None
+
+
+def _check_project_name(name: Any, what: str) -> None:
+    problem = project_name_problem(name)
+    if problem:
+        raise invalid(f"{what}: {problem}")
 
 
 def _check_file(entry: Any, projects: dict[str, dict[str, Any]], seen: set[str]) -> None:

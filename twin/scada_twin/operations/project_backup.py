@@ -56,6 +56,8 @@ def project_backup(host: "Host", call: Call) -> dict[str, Any]:
                              "invalid_parameter")
     now = datetime.datetime.now(datetime.timezone.utc)
     name = str(params.get("archive_name") or f"{main.name}-{now:%Y%m%dT%H%M%SZ}.ctz")
+    if set(name) & set('\\/:*?"<>|'):
+        raise OperationError(f"archive_name must be a plain file name, not '{name}'", "invalid_parameter")
     target = f"{folder}\\{name}"
     check_path(target, "destination")
     template = [str(a) for a in params.get("command_template") or []]

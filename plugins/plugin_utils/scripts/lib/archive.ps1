@@ -346,11 +346,13 @@ function Get-ArchiveStagingPath {
 
 function Assert-ArchivePath {
     # A full local path ('D:\...'), or with -AllowUnc a share path ('\\server\share\...');
-    # anything relative or with wildcards is refused before it reaches a file API.
+    # anything relative or with wildcards is refused before it reaches a file API, and so is
+    # a folder name of only dots and spaces between '\' or '/' ('..', '.. ', '...'): Windows
+    # resolves those, so the path would leave the folder it names.
     param([string]$Path, [string]$What, [switch]$AllowUnc)
     $local = $Path -match '^[A-Za-z]:\\[^:*?"<>|]*$'
     $unc = $AllowUnc -and ($Path -match '^\\\\[^\\/:*?"<>|]+\\[^\\/:*?"<>|]+\\[^:*?"<>|]+$')
-    if (-not ($local -or $unc) -or $Path -match '(^|\\)\.\.(\\|$)') {
+    if (-not ($local -or $unc) -or $Path -match '(^|[\\/])[. ]*\.[. ]*([\\/]|$)') {
         $err = New-Object -TypeName System.ArgumentException -ArgumentList "$What must be a full path such as D:\Backups\file.ctz, not '$Path'"
         $err.Data['category'] = 'invalid_parameter'
         throw $err
