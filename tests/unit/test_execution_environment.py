@@ -26,9 +26,13 @@ EE = yaml.safe_load(EE_FILE.read_text(encoding="utf-8"))
 GALAXY = yaml.safe_load((ROOT / "galaxy.yml").read_text(encoding="utf-8"))
 
 
-def _run(*command: str, cwd: pathlib.Path | None = None) -> str:
-    done = subprocess.run([str(BIN / command[0]), *command[1:]], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False, env={**os.environ, "ANSIBLE_NOCOLOR": "1"})
+def _run(*command: str, collections: pathlib.Path | None = None) -> str:
+    # ansible-galaxy skips an install when a configured path (make's build/collections) has it
+    env = {**os.environ, "ANSIBLE_NOCOLOR": "1"}
+    if collections:
+        env["ANSIBLE_COLLECTIONS_PATH"] = str(collections)
+    done = subprocess.run([str(BIN / command[0]), *command[1:]], capture_output=True, text=True,
+                          timeout=120, check=False, env=env)
     assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}{done.stderr}"
     return done.stdout
 
@@ -72,7 +76,9 @@ def test_the_ee_runs_the_ansible_core_we_test_with() -> None:
 
 
 def test_introspection_finds_the_winrm_transports(tarball: pathlib.Path, tmp_path: pathlib.Path) -> None:
-    _run("ansible-galaxy", "collection", "install", "--offline", "-p", str(tmp_path), str(tarball))
+    _run("ansible-galaxy", "collection", "install", "--offline", "-p", str(tmp_path), str(tarball),
+         collections=tmp_path)
+    assert (tmp_path / "ansible_collections" / "scada" / "redundancy" / "MANIFEST.json").is_file()
     report = _run("ansible-builder", "introspect", "--sanitize", str(tmp_path))
     found = yaml.safe_load(report.split("\n", 1)[1])
     pywinrm = [r for r in found["python"] if r.startswith("pywinrm[")]
