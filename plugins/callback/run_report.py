@@ -61,7 +61,7 @@ from ansible.plugins.callback import CallbackBase
 from ansible_collections.scada.redundancy.plugins.plugin_utils._report_html import render
 from ansible_collections.scada.redundancy.plugins.plugin_utils._report_observe import Observations, censored
 from ansible_collections.scada.redundancy.plugins.plugin_utils._report_timeline import build
-from ansible_collections.scada.redundancy.plugins.plugin_utils._steps import StepClock, in_start_order, listed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._steps import StepClock, StepHooks, in_start_order, listed
 
 #: Inventory variables the report reads: a server's pair and its configured role.
 _PAIR_VAR = "scada_pair"
@@ -69,7 +69,7 @@ _CONFIGURED_VAR = "scada_configured_role"
 _MESSAGE_LIMIT = 600
 
 
-class CallbackModule(CallbackBase):
+class CallbackModule(StepHooks, CallbackBase):
     """Collects steps and module results during the run and writes the report at its end."""
 
     CALLBACK_VERSION = 2.0
@@ -94,31 +94,13 @@ class CallbackModule(CallbackBase):
         self._inventory = play.get_variable_manager()._inventory
         self._check_mode = self._check_mode or bool(play.check_mode or context.CLIARGS.get("check"))
 
-    def v2_runner_on_start(self, host, task):
-        self._clock.start(host.get_name(), task._uuid)
-
-    def _finish(self, result, status):
-        step = self._clock.finish(result, status)
-        if step is None:
-            return
+    def _step_done(self, step, result):
         outcome = result._result
-        if status in ("failed", "unreachable") and not censored(outcome) and outcome.get("msg"):
+        if step["status"] in ("failed", "unreachable") and not censored(outcome) and outcome.get("msg"):
             step["message"] = str(outcome["msg"])[:_MESSAGE_LIMIT]
         self._observed.add(step, outcome)
         if listed(step):
             self._steps.append(step)
-
-    def v2_runner_on_ok(self, result, **kwargs):
-        self._finish(result, "ok")
-
-    def v2_runner_on_failed(self, result, ignore_errors=False, **kwargs):
-        self._finish(result, "ignored" if ignore_errors else "failed")
-
-    def v2_runner_on_unreachable(self, result, **kwargs):
-        self._finish(result, "unreachable")
-
-    def v2_runner_on_skipped(self, result, **kwargs):
-        self._finish(result, "skipped")
 
     def _host_vars(self, name):
         """A host's inventory variables (host over groups), plain strings only."""

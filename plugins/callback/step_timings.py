@@ -34,10 +34,10 @@ author:
 import json
 
 from ansible.plugins.callback import CallbackBase
-from ansible_collections.scada.redundancy.plugins.plugin_utils._steps import StepClock, in_start_order, listed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._steps import StepClock, StepHooks, in_start_order, listed
 
 
-class CallbackModule(CallbackBase):
+class CallbackModule(StepHooks, CallbackBase):
     """Prints (and optionally writes) the steps of the shared step model when the run ends."""
 
     CALLBACK_VERSION = 2.0
@@ -50,25 +50,9 @@ class CallbackModule(CallbackBase):
         self._clock = StepClock()
         self._steps = []
 
-    def v2_runner_on_start(self, host, task):
-        self._clock.start(host.get_name(), task._uuid)
-
-    def _finish(self, result, status):
-        step = self._clock.finish(result, status)
-        if step and listed(step):
+    def _step_done(self, step, result):
+        if listed(step):
             self._steps.append(step)
-
-    def v2_runner_on_ok(self, result, **kwargs):
-        self._finish(result, "ok")
-
-    def v2_runner_on_failed(self, result, ignore_errors=False, **kwargs):
-        self._finish(result, "failed")
-
-    def v2_runner_on_unreachable(self, result, **kwargs):
-        self._finish(result, "unreachable")
-
-    def v2_runner_on_skipped(self, result, **kwargs):
-        self._finish(result, "skipped")
 
     def v2_playbook_on_stats(self, stats):
         wall = self._clock.now()

@@ -85,3 +85,36 @@ def listed(step: t.Mapping[str, t.Any]) -> bool:
 def in_start_order(steps: t.Iterable[t.Mapping[str, t.Any]]) -> list:
     """Steps sorted by the moment they started."""
     return sorted(steps, key=lambda step: step["start"])
+
+
+class StepHooks:
+    """The runner hooks of a callback that follows steps (mixed into a CallbackBase subclass).
+
+    It times every task run with ``self._clock`` (a :class:`StepClock` the callback creates)
+    and hands each finished step, with the runner result, to ``self._step_done``.
+    """
+
+    _clock: StepClock
+
+    def _step_done(self, step: dict[str, t.Any], result: t.Any) -> None:
+        raise NotImplementedError
+
+    def _finished(self, result: t.Any, status: str) -> None:
+        step = self._clock.finish(result, status)
+        if step is not None:
+            self._step_done(step, result)
+
+    def v2_runner_on_start(self, host: t.Any, task: t.Any) -> None:
+        self._clock.start(host.get_name(), task._uuid)
+
+    def v2_runner_on_ok(self, result: t.Any, **kwargs: t.Any) -> None:
+        self._finished(result, "ok")
+
+    def v2_runner_on_failed(self, result: t.Any, ignore_errors: bool = False, **kwargs: t.Any) -> None:
+        self._finished(result, "ignored" if ignore_errors else "failed")
+
+    def v2_runner_on_unreachable(self, result: t.Any, **kwargs: t.Any) -> None:
+        self._finished(result, "unreachable")
+
+    def v2_runner_on_skipped(self, result: t.Any, **kwargs: t.Any) -> None:
+        self._finished(result, "skipped")

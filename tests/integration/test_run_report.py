@@ -25,12 +25,10 @@ SERVED_GREEN = (0x16, 0xA3, 0x4A)  # the "pair served" band (_report_svg.COLOURS
 RESTART_ORANGE = (0xEA, 0x58, 0x0C)  # a restart on the activity lane
 
 
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory):
-    """One redundant update of the lab pair with the report enabled: (plant, report dir, run)."""
-    from scada_twin.plant import Plant  # noqa: F401  (the twin is installed in the venv)
-
-    tmp_path = tmp_path_factory.mktemp("run-report")
+@pytest.fixture
+def reported(tmp_path):
+    """One redundant update of the lab pair with the report enabled: (plant, report dir, run,
+    inventory).  One test reads it all, so xdist never runs the update twice."""
     plant = plants.start_plant(lab_spec(), tmp_path / "plant")
     try:
         inventory = lab_inventory(plant, tmp_path / "inventory.yml")
@@ -52,15 +50,15 @@ def reported(tmp_path_factory):
                                 "SCADA_REDUNDANCY_REPORT_DIR": str(reports),
                                 "SCADA_REDUNDANCY_TIMINGS_FILE": str(tmp_path / "timings.json")})
         assert run.rc == 0, run.output
-        yield plant, reports, run
+        yield plant, reports, run, inventory
     finally:
         plant.stop()
 
 
-def _report(reports: pathlib.Path) -> tuple[dict, pathlib.Path]:
+def _report(reports: pathlib.Path, playbook: str = "redundant_update") -> tuple[dict, pathlib.Path]:
     jsons, pages = sorted(reports.glob("*.json")), sorted(reports.glob("*.html"))
     assert len(jsons) == 1 and len(pages) == 1, list(reports.iterdir())
-    assert jsons[0].stem == pages[0].stem and jsons[0].stem.startswith("redundant_update-")
+    assert jsons[0].stem == pages[0].stem and jsons[0].stem.startswith(f"{playbook}-")
     return json.loads(jsons[0].read_text()), pages[0]
 
 
@@ -72,14 +70,14 @@ def _lane(group: dict, member: str, lane: str) -> list[dict]:
     return next(m for m in group["members"] if m["name"] == member)["lanes"][lane]
 
 
-def test_the_run_prints_where_the_report_is(reported):
-    dummy, reports, run = reported
+def check_the_run_prints_where_the_report_is(reported):
+    dummy, reports, run, dummy = reported
     dummy, page = _report(reports)
     assert f"run report: {page}" in run.output
     assert f"run report (JSON): {page.with_suffix('.json')}" in run.output
 
 
-def test_the_steps_are_listed_with_their_durations_standby_first(reported):
+def check_the_steps_are_listed_with_their_durations_standby_first(reported):
     report, dummy = _report(reported[1])
     assert report["outcome"] == "succeeded" and report["playbook"] == "redundant_update"
     steps = {(s["task"], s["host"]): s for s in report["steps"]}
@@ -94,7 +92,7 @@ def test_the_steps_are_listed_with_their_durations_standby_first(reported):
     assert report["wall_seconds"] >= primary["start"] + primary["seconds"]
 
 
-def test_step_timings_lists_the_same_steps(reported):
+def check_step_timings_lists_the_same_steps(reported):
     report, dummy = _report(reported[1])
     timings = json.loads((reported[1].parent / "timings.json").read_text())
     assert sorted((s["step"], s["host"]) for s in timings["steps"]) == \
@@ -102,7 +100,7 @@ def test_step_timings_lists_the_same_steps(reported):
     assert [s["start"] for s in report["steps"]] == sorted(s["start"] for s in report["steps"])
 
 
-def test_the_set_stats_summary_names_each_server(reported):
+def check_the_set_stats_summary_names_each_server(reported):
     report, dummy = _report(reported[1])
     summary = report["summary"]["scada_redundancy_power_operation"]
     assert sorted(summary) == ["po-a", "po-b"], "one entry per server, as AWX shows it"
@@ -112,8 +110,8 @@ def test_the_set_stats_summary_names_each_server(reported):
     assert {h: summary[h]["backup"]["sha256"] for h in summary} == backups
 
 
-def test_the_backups_carry_the_sha256_of_the_controllers_files(reported):
-    dummy, reports, run = reported
+def check_the_backups_carry_the_sha256_of_the_controllers_files(reported):
+    dummy, reports, run, dummy = reported
     report, dummy = _report(reports)
     backups = [a for a in report["archives"] if a["kind"] == "backup" and a["controller_path"]]
     assert sorted(a["server"] for a in backups) == ["po-a", "po-b"]
@@ -132,8 +130,8 @@ def test_the_backups_carry_the_sha256_of_the_controllers_files(reported):
     assert export["sha256"] == next(a for a in copies if a["server"] == "po-a")["sha256"]
 
 
-def test_the_timeline_shows_roles_runtime_and_the_pair_served_throughout(reported):
-    plant, reports, dummy = reported
+def check_the_timeline_shows_roles_runtime_and_the_pair_served_throughout(reported):
+    plant, reports, dummy, dummy = reported
     report, dummy = _report(reports)
     pair = _group(report, "po_pair_lab")
     assert [m["name"] for m in pair["members"]] == ["po-a", "po-b"]
@@ -156,12 +154,14 @@ def test_the_timeline_shows_roles_runtime_and_the_pair_served_throughout(reporte
         "the standby is shown serving while the other server restarts"
 
     band = pair["availability"]
-    assert band["out_seconds"] == 0 and band["gaps"] == [], band
-    assert band["served_seconds"] > restart_a["end"] - restart_a["start"]
+    first_read = min(s["start"] for m in ("po-a", "po-b") for s in _lane(pair, m, "runtime"))
+    assert [(s["value"], s["start"], s["end"]) for s in band["segments"]] == \
+        [("served", first_read, report["wall_seconds"])], "served from the first read to the end"
+    assert band["out_seconds"] == band["unknown_seconds"] == 0 and band["gaps"] == [], band
     assert plant.availability()["lab"]["gap_seconds"] == 0, "the twin agrees: no gap"
 
 
-def test_the_report_holds_no_secret_and_fetches_nothing(reported):
+def check_the_report_holds_no_secret_and_fetches_nothing(reported):
     report_json, page = _report(reported[1])
     for written in (page.read_text(), page.with_suffix(".json").read_text()):
         assert plants.PASSWORD not in written
@@ -185,8 +185,9 @@ def _chromium(page: pathlib.Path, out: pathlib.Path, *args: str) -> subprocess.C
     return done
 
 
-def test_the_page_renders_in_headless_chromium_with_the_timeline(reported, tmp_path):
+def check_the_page_renders_in_headless_chromium_with_the_timeline(reported, tmp_path):
     report, page = _report(reported[1])
+    tmp_path.mkdir(exist_ok=True)
     dom = _chromium(page, tmp_path, "--dump-dom").stdout
     assert dom.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == len(report["timeline"])
     assert 'data-group="po_pair_lab"' in dom
@@ -206,6 +207,42 @@ def test_the_page_renders_in_headless_chromium_with_the_timeline(reported, tmp_p
     if keep:
         shutil.copy(shot, keep)
 
+
+def test_the_report_of_a_redundant_update(reported, tmp_path):
+    """Everything the report of one update must hold, read from one run."""
+    check_the_run_prints_where_the_report_is(reported)
+    check_the_steps_are_listed_with_their_durations_standby_first(reported)
+    check_step_timings_lists_the_same_steps(reported)
+    check_the_set_stats_summary_names_each_server(reported)
+    check_the_backups_carry_the_sha256_of_the_controllers_files(reported)
+    check_the_timeline_shows_roles_runtime_and_the_pair_served_throughout(reported)
+    check_the_report_holds_no_secret_and_fetches_nothing(reported)
+    check_the_page_renders_in_headless_chromium_with_the_timeline(reported, tmp_path / "chromium")
+    check_a_pair_restarted_at_once_shows_its_gap(reported, tmp_path / "gap")
+
+
+def check_a_pair_restarted_at_once_shows_its_gap(reported, tmp_path):
+    """The report must be able to say 'not served': restart both servers together."""
+    plant, dummy, dummy, inventory = reported
+    tmp_path.mkdir()
+    play = [{"name": "Restart both servers at once", "hosts": "po_pair_lab", "gather_facts": False,
+             "tasks": [{"name": "Read the server", "scada.redundancy.po_info": {}},
+                       {"name": "Restart All", "scada.redundancy.runtime": {"state": "restarted", "timeout": 120}}]}]
+    playbook = tmp_path / "restart-both.yml"
+    playbook.write_text(yaml.safe_dump(play), encoding="utf-8")
+    reports = tmp_path / "reports"
+    run = run_playbook(playbook, inventory, tmp_path,
+                       env={"ANSIBLE_CALLBACKS_ENABLED": "record_results,scada.redundancy.run_report",
+                            "SCADA_REDUNDANCY_REPORT_DIR": str(reports)})
+    assert run.rc == 0, run.output
+    assert plant.availability()["lab"]["gap_seconds"] > 0, "the twin saw the pair unserved"
+    report, page = _report(reports, "restart-both")
+    band = _group(report, "po_pair_lab")["availability"]
+    assert band["out_seconds"] > 0 and len(band["gaps"]) == 1, band
+    restarts = [a for m in ("po-a", "po-b") for a in _lane(_group(report, "po_pair_lab"), m, "activity")]
+    assert band["gaps"][0]["start"] == max(a["start"] for a in restarts)
+    assert band["gaps"][0]["end"] == min(a["end"] for a in restarts)
+    assert "not served for" in page.read_text() and "band-out" in page.read_text()
 
 # --- System Platform: the report recognises engine_redundancy, sp_install and galaxy_deploy ---
 
@@ -241,9 +278,8 @@ def _sp_play(tmp_path: pathlib.Path) -> pathlib.Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def sp_reported(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("run-report-sp")
+@pytest.fixture
+def sp_reported(tmp_path):
     plant = plants.start_plant(sp_plant.sp_plant_spec(), tmp_path / "plant")
     try:
         for host in plant.hosts.values():
@@ -264,7 +300,7 @@ def sp_reported(tmp_path_factory):
 
 
 def test_a_system_platform_run_gets_an_engine_timeline(sp_reported):
-    dummy, reports, run = sp_reported
+    dummy, reports, dummy = sp_reported
     jsons = sorted(reports.glob("sp-standby-step-*.json"))
     assert len(jsons) == 1, list(reports.iterdir())
     report = json.loads(jsons[0].read_text())
