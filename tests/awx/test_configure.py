@@ -127,3 +127,12 @@ def test_the_job_templates_run_a_playbook_of_the_site_project() -> None:
     wanted = _load(AWX / "site-project" / "collections" / "requirements.yml")["collections"]
     galaxy = yaml.safe_load((ROOT / "galaxy.yml").read_text(encoding="utf-8"))
     assert wanted == [{"name": "scada.redundancy", "version": galaxy["version"]}]
+
+
+def test_each_job_template_runs_its_products_play() -> None:
+    plays = yaml.safe_load((ROOT / "playbooks" / "redundant_update.yml").read_text(encoding="utf-8"))
+    tags = {tag for play in plays for tag in play.get("tags", [])}
+    (template,) = [args for dummy, module, args in TASKS if module == "awx.awx.job_template"]
+    assert template["job_tags"] == "{{ item.product }}"
+    dummy, templates = _workflow_and_templates()
+    assert {t["product"] for t in templates} <= tags, tags
