@@ -22,10 +22,17 @@ def short_action(action: str) -> str:
     return (action or "").rsplit(".", 1)[-1]
 
 
-def delegated_host(result: t.Mapping[str, t.Any]) -> t.Optional[str]:
-    """The inventory host a delegated task ran on, or None when it was not delegated."""
-    delegated = result.get("_ansible_delegated_vars") or {}
-    return delegated.get("ansible_delegated_host") or None
+def delegated_host(result: t.Any) -> t.Optional[str]:
+    """The inventory host a delegated task ran on, or None when it was not delegated.
+
+    ansible-core 2.20 and later hand callbacks ``ansible_delegated_host``; 2.19 keeps only the
+    delegate's address there, but the task callbacks see has its ``delegate_to`` templated.
+    """
+    delegated = (result._result.get("_ansible_delegated_vars") or {}).get("ansible_delegated_host")
+    if delegated:
+        return str(delegated)
+    target = result._task.delegate_to
+    return target if isinstance(target, str) and target and "{{" not in target else None
 
 
 class StepClock:
@@ -67,7 +74,7 @@ class StepClock:
             "role": role,
             "task": name[len(role) + 3:] if role and name.startswith(f"{role} : ") else name,
             "host": host,
-            "delegated_to": delegated_host(outcome),
+            "delegated_to": delegated_host(result),
             "action": short_action(result._task.action),
             "status": status,
             "start": round(start - self.run_start, 3),
