@@ -88,6 +88,8 @@ class Observations:
         """Take what the step's result says (each item's result, for a loop)."""
         if step["status"] == "skipped" or censored(result):
             return
+        if step.get("check_mode") and step["action"] not in _READS:
+            return  # nothing was done: only what a read-only module read counts
         for item in _items(result):
             if isinstance(item, t.Mapping) and not censored(item) and not item.get("skipped"):
                 _OBSERVERS.get(step["action"], _nothing)(self, step, item)
@@ -146,8 +148,9 @@ def _po_info(observed: Observations, step: Step, result: Result) -> None:
 def _runtime(observed: Observations, step: Step, result: Result) -> None:
     member = _where(step)
     action = result.get("action")
-    if action and step["status"] in ("changed", "failed", "unreachable"):
-        # a control action ran: the server does not serve from its start until it is back
+    if action and result.get("changed"):
+        # a control action ran (a failed wait after it still says so): the server does not
+        # serve from its start until it is back
         observed.state(member, "runtime", step["start"], "restarting" if action == "restart" else "stopping", step)
         observed.state(member, "role", step["start"], "offline", step)
         observed.state(member, "role", _end(step), "unknown", step)
@@ -223,6 +226,9 @@ def _sp_install(observed: Observations, step: Step, result: Result) -> None:
                 observed.state(member, "runtime", begin, "restarting", step)
                 observed.state(member, "runtime", finish, "running", step)
 
+
+#: Modules that only read: what they return in check mode is as true as in a real run.
+_READS = frozenset({"po_info", "engine_redundancy"})
 
 _OBSERVERS: dict[str, t.Callable[[Observations, Step, Result], None]] = {
     "po_info": _po_info,

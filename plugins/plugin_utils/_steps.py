@@ -77,6 +77,7 @@ class StepClock:
             "delegated_to": delegated_host(result),
             "action": short_action(result._task.action),
             "status": status,
+            "check_mode": bool(result._task.check_mode),
             "start": round(start - self.run_start, 3),
             "seconds": round(self._clock() - start, 3),
         }

@@ -230,6 +230,17 @@ def check_a_pair_restarted_at_once_shows_its_gap(reported, tmp_path):
                        {"name": "Restart All", "scada.redundancy.runtime": {"state": "restarted", "timeout": 120}}]}]
     playbook = tmp_path / "restart-both.yml"
     playbook.write_text(yaml.safe_dump(play), encoding="utf-8")
+    rehearsal = tmp_path / "check-mode"
+    run = run_playbook(playbook, inventory, tmp_path, "--check",
+                       env={"ANSIBLE_CALLBACKS_ENABLED": "record_results,scada.redundancy.run_report",
+                            "SCADA_REDUNDANCY_REPORT_DIR": str(rehearsal)})
+    assert run.rc == 0, run.output
+    report, dummy = _report(rehearsal, "restart-both")
+    pair = _group(report, "po_pair_lab")
+    assert report["check_mode"] is True and pair["availability"]["gaps"] == []
+    assert not [a for m in ("po-a", "po-b") for a in _lane(pair, m, "activity")], "check mode restarts nothing"
+    assert plant.availability()["lab"]["gap_seconds"] == 0
+
     reports = tmp_path / "reports"
     run = run_playbook(playbook, inventory, tmp_path,
                        env={"ANSIBLE_CALLBACKS_ENABLED": "record_results,scada.redundancy.run_report",
@@ -237,6 +248,7 @@ def check_a_pair_restarted_at_once_shows_its_gap(reported, tmp_path):
     assert run.rc == 0, run.output
     assert plant.availability()["lab"]["gap_seconds"] > 0, "the twin saw the pair unserved"
     report, page = _report(reports, "restart-both")
+    assert report["check_mode"] is False
     band = _group(report, "po_pair_lab")["availability"]
     assert band["out_seconds"] > 0 and len(band["gaps"]) == 1, band
     restarts = [a for m in ("po-a", "po-b") for a in _lane(_group(report, "po_pair_lab"), m, "activity")]
