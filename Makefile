@@ -66,11 +66,13 @@ GRSTUB_SRC := tests/grstub/ArchestrA.GRAccess.cs
 GRHELPER_OUT := $(ROOT)/build/grhelper
 KEEP_SANITY_TREE ?=
 
-.PHONY: help deps venv collection test pytest sanity lint molecule ps1-check grhelper-check changelog-lint demo requirements clean distclean ee-context matrix awx-check
+.PHONY: help deps venv collection test pytest sanity lint molecule ps1-check grhelper-check changelog-lint demo bench bench-smoke requirements clean distclean ee-context matrix awx-check
 
 help:
 	@cat <<'EOF'
 	make demo            start a twin plant and run the main job against it (tools/demo.py)
+	make bench           benchmarks against the twin at time scale 1.0 (~40 min): build/bench/results.{json,md}; BENCH_ARGS=...
+	make bench-smoke     the same benchmarks on tiny inputs (seconds; pytest runs it in make test)
 	make test            deps + venv + changelog-lint + ps1-check + grhelper-check + lint + sanity + pytest + molecule + matrix + awx-check
 	make venv            build or refresh .venv from $(REQUIREMENTS) (Python $(or $(PY_VERSION),?)) + twin/
 	make collection      symlink build/collections/ansible_collections/scada/redundancy -> repo root
@@ -250,6 +252,14 @@ ee-context: venv
 	cp "$(EE_DIR)"/dist/scada-redundancy-*.tar.gz "$(EE_DIR)/scada-redundancy.tar.gz"
 	$(VENV)/bin/ansible-builder create -f execution-environment.yml -c "$(EE_DIR)/context" --output-filename Containerfile
 	echo "ee-context: build the image with: podman build -t scada-redundancy-ee $(EE_DIR)/context"
+
+# Benchmarks (tools/bench/, docs/performance.md): not part of `make test`, which runs the
+# smoke version through tests/integration/test_bench_smoke.py.
+bench: venv collection
+	$(VPY) tools/bench/run.py $(BENCH_ARGS)
+
+bench-smoke: venv collection
+	$(VPY) tools/bench/run.py --smoke --out build/bench-smoke
 
 # Re-resolve the pins: newest 3.13/3.12 for dev.txt, a 3.11 for dev-py311.txt.
 requirements:

@@ -45,12 +45,17 @@ class ActionModule(OperationAction):
                 return self._from_controller(args, destination)
             if args["via"] == "share":
                 return self._via_share(args, destination, task_vars)
-            with host_connection(self, args["source_host"], task_vars) as connection:
-                source = _transfer.RemoteFile(source_runner(connection, args["source_host"], display),
-                                              args["source_path"], f"source host {args['source_host']}")
+            # Two connections to the source (each connects only when first used): chunks are
+            # read two at a time while the previous one is written (_transfer._ReadAhead).
+            with host_connection(self, args["source_host"], task_vars) as connection, \
+                    host_connection(self, args["source_host"], task_vars) as second:
+                source, reader = (_transfer.RemoteFile(source_runner(c, args["source_host"], display),
+                                                       args["source_path"], f"source host {args['source_host']}")
+                                  for c in (connection, second))
                 copied = _transfer.copy(source, destination, chunk_size=args["chunk_size"],
                                         resume=args["resume"], validate=args["validate"],
-                                        check_mode=bool(self._task.check_mode), progress=display.v)
+                                        check_mode=bool(self._task.check_mode), progress=display.v,
+                                        more_readers=[reader])
         except _transfer.TransferError as exc:
             return {"failed": True, "category": exc.category, "msg": f"{here}: archive_copy failed: {exc.msg}",
                     "partial": f"{dest}{_transfer.PARTIAL_SUFFIX}"}

@@ -16,6 +16,7 @@ the same number of bytes at the source, and starts over otherwise.
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import dataclasses
 import hashlib
 import os
@@ -159,8 +160,12 @@ Source = t.Union[RemoteFile, LocalFile]
 
 def copy(source: Source, destination: Destination, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
          resume: bool = True, validate: bool = False, check_mode: bool = False,
-         progress: t.Callable[[str], None] | None = None) -> CopyResult:
+         progress: t.Callable[[str], None] | None = None,
+         more_readers: t.Sequence[Source] = ()) -> CopyResult:
     """Copy ``source`` to ``destination`` unless it already holds the same bytes.
+
+    ``more_readers`` are the same source file reached through connections of their own:
+    chunks are then read in parallel, one at a time per connection.
 
     :raises TransferError: the source is missing, changed during the copy, or a checksum
         failed; an operation failure on either end propagates as it is.
@@ -175,21 +180,65 @@ def copy(source: Source, destination: Destination, *, chunk_size: int = DEFAULT_
         return CopyResult(True, src.size, src.sha256)
     start = _resume_point(source, dst, src.size) if resume else 0
     offset, chunks = start, 0
-    while offset < src.size or (src.size == 0 and chunks == 0):
-        data, size = source.read(offset, chunk_size)
-        if size != src.size or (not data and src.size):
-            raise TransferError(f"{source.label}: {source.path} changed during the copy "
-                                f"({src.size} bytes, now {size})", "source_changed")
-        destination.append(offset, data)
-        offset += len(data)
-        chunks += 1
-        if progress is not None:
-            progress(f"copied {offset:,} of {src.size:,} bytes to {destination.label}")
+    with _ReadAhead([source, *more_readers], chunk_size, start, src.size) as reader:
+        while offset < src.size or (src.size == 0 and chunks == 0):
+            data, size = reader.take()
+            if size != src.size or len(data) != min(chunk_size, src.size - offset):
+                raise TransferError(f"{source.label}: {source.path} changed during the copy "
+                                    f"({src.size} bytes, now {size})", "source_changed")
+            destination.append(offset, data)
+            offset += len(data)
+            chunks += 1
+            if progress is not None:
+                progress(f"copied {offset:,} of {src.size:,} bytes to {destination.label}")
     found = destination.commit(src.size, src.sha256, validate)
     if found != src.sha256:
         raise TransferError(f"{destination.label}: the copy's sha256 {found} differs from the "
                             f"source's {src.sha256}", "checksum_mismatch")
     return CopyResult(True, src.size, src.sha256, start, offset - start, chunks)
+
+
+class _ReadAhead:
+    """Reads the coming chunks from the source while the current one is written.
+
+    The source and the destination are different hosts (or the controller) with their own
+    connections, so the waits overlap: a chunk costs about the slower of its read and its
+    write, not their sum. With several readers (connections to the same source) up to one
+    chunk per reader is read at once, which overlaps the source's per-read costs (a
+    PowerShell start, the round trips) too. At most one chunk per reader is held besides
+    the one being written; chunks come out in file order.
+    """
+
+    def __init__(self, readers: t.Sequence[Source], chunk_size: int, offset: int, size: int) -> None:
+        self._chunk_size = chunk_size
+        self._size = size
+        self._next = offset
+        self._pool = concurrent.futures.ThreadPoolExecutor(len(readers), thread_name_prefix="archive-read")
+        self._queue: t.List[t.Tuple[Source, concurrent.futures.Future]] = []
+        for reader in readers:
+            if self._next < size or (size == 0 and not self._queue):
+                self._request(reader)
+
+    def _request(self, reader: Source) -> None:
+        self._queue.append((reader, self._pool.submit(reader.read, self._next, self._chunk_size)))
+        self._next += self._chunk_size
+
+    def take(self) -> tuple[bytes, int]:
+        """The next chunk in file order; its reader goes on with the next unrequested one."""
+        if not self._queue:
+            raise TransferError("internal error: no chunk was requested", "transfer_failed")
+        reader, pending = self._queue.pop(0)
+        chunk = pending.result()
+        if self._next < self._size:
+            self._request(reader)
+        return chunk
+
+    def __enter__(self) -> "_ReadAhead":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # After a failure, reads already running end on their own and are dropped.
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _prefix_sha256(path: str, length: int) -> str:
