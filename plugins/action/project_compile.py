@@ -6,17 +6,28 @@
 The procedure asks for a compile even when the project is already compiled, so every run that
 is not in check mode compiles and reports ``changed``. ERROR and FATAL messages fail the task
 with the messages in the result.
+
+A compile can take many minutes; if the connection is lost meanwhile, the compile goes on on
+the host. The plugin then reconnects and asks the host what became of this very run (the run
+record the script keeps, named by a fresh run id) and reports that outcome: it compiles again
+only when the record shows the compile never started.
 """
 
 from __future__ import annotations
 
 import ntpath
+import time
 import typing as t
+import uuid
 
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.utils.display import Display
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
+    OperationFailed,
+    OperationUnreachable,
+)
 from ansible_collections.scada.redundancy.plugins.plugin_utils._power_operation import (
     PROJECT_SOURCES,
     check_project_name,
@@ -25,6 +36,9 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._power_operation 
 
 display = Display()
 _SHOWN_MESSAGES = 5
+#: Seconds the host waits on a running compile per attach call, and between reconnect attempts.
+_ATTACH_WAIT = 30
+_RECONNECT_PAUSE = 2.0
 
 
 class ActionModule(OperationAction):
@@ -50,7 +64,14 @@ class ActionModule(OperationAction):
             display.v(f"compiling {args['project'] or 'the [CtEdit]Run project'} "
                       f"(waiting up to {args['timeout']}s)",
                       host=task_vars.get("inventory_hostname"))
-        outcome = self.operation("project_compile", params)
+        if not self._task.check_mode:
+            params["run_id"] = uuid.uuid4().hex
+        try:
+            outcome = self.operation("project_compile", params)
+        except OperationUnreachable as lost:
+            if self._task.check_mode or isinstance(lost.__cause__, AnsibleConnectionFailure):
+                raise  # ansible could not reach the host at all: no compile to ask about
+            outcome = self._reattach(params, args["timeout"], lost, task_vars)
         result = {"changed": True, **outcome}
         if self._task.check_mode:
             result["msg"] = f"would compile {outcome['project']} ({', '.join(outcome['projects'])})"
@@ -59,6 +80,46 @@ class ActionModule(OperationAction):
             result.update(failed=True, category="compile_failed",
                           msg=f"{host}: project_compile failed: {_failure(outcome)}")
         return result
+
+
+    def _reattach(self, params: dict[str, t.Any], timeout: int, lost: OperationUnreachable,
+                  task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Reconnect and learn the outcome of this run from the host's run record.
+
+        'done' and 'failed' are the compile's own outcome; 'running' is waited on; 'unknown'
+        means the compile never started, so it runs now. The host may take a while to answer
+        again: attempts go on until the compile's own timeout has passed since the loss.
+        """
+        host = task_vars.get("inventory_hostname")
+        display.warning(f"{host}: the connection was lost during the compile ({lost}); "
+                        f"reconnecting to learn what became of it rather than compiling again")
+        deadline = time.monotonic() + timeout
+        attach = {"attach": params["run_id"], "attach_wait": _ATTACH_WAIT,
+                  "project_source": params["project_source"]}
+        while True:
+            try:
+                self._connection.reset()  # a new shell: the compile goes on in the old one
+                record = self.operation("project_compile", attach)
+            except (OperationUnreachable, AnsibleConnectionFailure, OSError) as exc:
+                if time.monotonic() >= deadline:
+                    raise OperationUnreachable(
+                        f"project_compile: the connection was lost during the compile and the "
+                        f"host did not answer again within {timeout}s, so the compile's outcome is "
+                        f"unknown; run again to learn it: {exc}") from None
+                time.sleep(_RECONNECT_PAUSE)
+                continue
+            state = record.get("state")
+            display.v(f"compile run {params['run_id']} after reconnecting: {state}", host=host)
+            if state == "done":
+                return {**record["result"], "reattached": True}
+            if state == "failed":
+                raise OperationFailed("project_compile", str(record.get("msg")),
+                                      str(record.get("category") or "error"))
+            if state == "unknown":
+                return self.operation("project_compile", params)
+            if time.monotonic() >= deadline:
+                raise OperationFailed("project_compile", f"the compile is still running on the host "
+                                      f"{timeout}s after the connection was lost", "timeout")
 
 
 def _relative(path: str) -> str:

@@ -11,6 +11,8 @@ missing on a server (:func:`po_missing_change`), and which server is the live st
 
 from __future__ import annotations
 
+import datetime
+import re
 import typing as t
 
 from ansible.errors import AnsibleFilterError
@@ -48,7 +50,8 @@ def po_change_target(standby_info: t.Mapping[str, t.Any], manifest: t.Mapping[st
 
 
 def po_missing_change(info: t.Mapping[str, t.Any], target: t.Mapping[str, str]) -> list[str]:
-    """What keeps a server from holding the change: differing projects, a stale compile.
+    """What keeps a server from running the change: differing projects, a stale compile, a
+    runtime started before the last compile (a run stopped between compile and Restart All).
 
     An empty list means the server already runs the change (a rerun leaves it alone).
     """
@@ -58,7 +61,28 @@ def po_missing_change(info: t.Mapping[str, t.Any], target: t.Mapping[str, str]) 
     run = projects.get(info["run_project"], {})
     if not run.get("compiled_fingerprint") or run.get("compiled_fingerprint") != run.get("set_fingerprint"):
         problems.append(f"{info['run_project']}: not compiled by this collection from its current content")
+    elif _restart_pending(run.get("compiled_at"), ((info.get("runtime") or {}).get("service") or {}).get("started")):
+        problems.append(f"{info['run_project']}: compiled after the runtime started, so Restart All is still to do")
     return problems
+
+
+def _restart_pending(compiled_at: str | None, started: str | None) -> bool:
+    """Whether the runtime's process started before the compile it should run was recorded."""
+    if not compiled_at or not started:
+        return False
+    return _instant(started) < _instant(compiled_at)
+
+
+def _instant(text: str) -> datetime.datetime:
+    """A host's round-trip UTC time ('2026-01-31T12:00:00.1234567Z': seven digits, which
+    datetime does not parse) as an aware datetime."""
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)", text.strip())
+    if not match:
+        raise AnsibleFilterError(f"not a round-trip time from the host: {text!r}")
+    whole, fraction, zone = match.groups()
+    parsed = datetime.datetime.fromisoformat(f"{whole}.{(fraction or '0')[:6].ljust(6, '0')}"
+                                             f"{'+00:00' if zone == 'Z' else zone}")
+    return parsed.astimezone(datetime.timezone.utc)
 
 
 def po_pair_roles(infos: t.Mapping[str, t.Mapping[str, t.Any]]) -> dict[str, str]:

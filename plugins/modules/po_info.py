@@ -228,6 +228,12 @@ po_info:
             - The set fingerprint M(scada.redundancy.project_compile) compiled, while the
               compiled databases are still the ones that compile wrote; else null.
           type: str
+        compiled_at:
+          description:
+            - When M(scada.redundancy.project_compile) recorded that compile (UTC, round-trip
+              format); null with RV(po_info.projects.compiled_fingerprint). A runtime whose
+              service started earlier (RV(po_info.runtime.service.started)) does not run it yet.
+          type: str
         fingerprint:
           description: The project's content fingerprint. Only with O(fingerprints).
           type: str
@@ -254,13 +260,19 @@ po_info:
       type: dict
       contains:
         service:
-          description: The runtime's Windows service; null when no display name matches.
+          description:
+            - The runtime's Windows service; null when no display name matches.
+            - C(started) is when the service's process started (UTC, round-trip format; from
+              C(Win32_Service) C(ProcessId) and the process's start time), null while it is
+              stopped. Restart All restarts the service, and the runtime loads the compiled
+              project as it starts.
           type: dict
           sample:
             name: Citect Runtime Manager
             display_name: Power Operation Runtime Manager
             status: Running
             start_type: Automatic
+            started: "2026-01-31T12:00:04.1234567Z"
         processes:
           description:
             - One entry per O(processes) name, with C(state) (C(Running), C(Starting),

@@ -39,6 +39,13 @@ description:
   - After a successful compile the set fingerprint compiled is recorded for
     M(scada.redundancy.po_info) in C(<[CtEdit]Data>\scada.redundancy\compiled\<project>.json);
     a failed compile removes that record.
+  - B(Lost connection.) Each compile keeps a run record on the host,
+    C(<[CtEdit]Data>\scada.redundancy\compile-runs\<run id>.json) (running, then done with
+    the result or failed with the message). If the connection drops while the host compiles,
+    the module reconnects (for up to O(timeout) seconds) and reports the outcome of that same
+    run from its record, waiting while it still runs; it compiles again only when the record
+    shows the compile never started. RV(reattached) says so. A host ansible cannot reach at
+    all is reported unreachable at once, as by any module.
 options:
   project:
     description:
@@ -100,6 +107,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+reattached:
+  description: The connection was lost during the compile and the outcome was read from the
+    host's run record after reconnecting.
+  returned: when the connection was lost and the compile had finished on the host
+  type: bool
+  sample: true
 project:
   description: The project compiled.
   returned: always

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import re
 
 import pytest
 
@@ -50,6 +51,8 @@ def test_reports_install_projects_and_the_roles_of_a_pair(plant, tmp_path):
     assert plant_project["compiled_fingerprint"] is None  # compiled before the collection ran
     assert active["projects"]["Site_Include"]["compiled"] is False
     assert "fingerprint" not in plant_project
+    started = active["runtime"]["service"].pop("started")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z", started), started
     assert active["runtime"]["service"] == {
         "name": SERVICE, "display_name": "Power Operation Runtime Manager",
         "status": "Running", "start_type": "Automatic"}

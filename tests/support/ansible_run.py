@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import pathlib
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -29,9 +30,12 @@ class PlaybookRun:
         raise AssertionError(f"task {name!r} did not run on {host or 'any host'}:\n{self.output}")
 
 
-def run_playbook(playbook: pathlib.Path, inventory: pathlib.Path, tmp_path: pathlib.Path,
-                 *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> PlaybookRun:
+def playbook_command(playbook: pathlib.Path, inventory: pathlib.Path, tmp_path: pathlib.Path,
+                     *args: str, env: dict[str, str] | None = None
+                     ) -> tuple[list[str], dict[str, str], pathlib.Path]:
+    """The ansible-playbook command line, its environment and the file its results go to."""
     results_file = tmp_path / f"results-{len(list(tmp_path.glob('results-*')))}.jsonl"
+    results_file.touch()
     environment = {
         **os.environ,
         "ANSIBLE_COLLECTIONS_PATH": str(collection_path()),
@@ -46,9 +50,50 @@ def run_playbook(playbook: pathlib.Path, inventory: pathlib.Path, tmp_path: path
     }
     command = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"),
                "-i", str(inventory), str(playbook), *args]
+    return command, environment, results_file
+
+
+def read_results(results_file: pathlib.Path) -> list[dict[str, Any]]:
+    if not results_file.exists():
+        return []
+    return [json.loads(line) for line in results_file.read_text().splitlines() if line.strip()]
+
+
+def run_playbook(playbook: pathlib.Path, inventory: pathlib.Path, tmp_path: pathlib.Path,
+                 *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> PlaybookRun:
+    command, environment, results_file = playbook_command(playbook, inventory, tmp_path, *args,
+                                                          env=env)
     done = subprocess.run(command, env=environment, capture_output=True, text=True,
                           timeout=timeout, check=False)
-    results = []
-    if results_file.exists():
-        results = [json.loads(line) for line in results_file.read_text().splitlines()]
-    return PlaybookRun(done.returncode, done.stdout + done.stderr, results)
+    return PlaybookRun(done.returncode, done.stdout + done.stderr, read_results(results_file))
+
+
+class RunningPlaybook:
+    """An ansible-playbook started in a process group of its own, so a test can kill the
+    controller half-way (the whole group, as a lost session or an OOM kill would)."""
+
+    def __init__(self, playbook: pathlib.Path, inventory: pathlib.Path, tmp_path: pathlib.Path,
+                 *args: str, env: dict[str, str] | None = None) -> None:
+        command, environment, self.results_file = playbook_command(playbook, inventory, tmp_path,
+                                                                   *args, env=env)
+        self._output = tmp_path / f"output-{self.results_file.stem}.txt"
+        with open(self._output, "w", encoding="utf-8") as output:
+            self.process = subprocess.Popen(command, env=environment, stdout=output,
+                                            stderr=subprocess.STDOUT, text=True,
+                                            start_new_session=True)
+
+    def kill(self) -> None:
+        """SIGKILL the controller's whole process group (ansible-playbook and its workers)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def finish(self, timeout: float = 300) -> PlaybookRun:
+        try:
+            rc = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            rc = self.process.wait()
+        return PlaybookRun(rc, self._output.read_text(encoding="utf-8", errors="replace"),
+                           read_results(self.results_file))

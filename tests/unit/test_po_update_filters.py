@@ -52,6 +52,30 @@ def test_missing_change_lists_content_and_stale_compile():
     assert po_missing_change(done, target) == []
 
 
+@pytest.mark.parametrize("compiled_at, started, pending", [
+    ("2026-01-31T12:00:05.1234567Z", "2026-01-31T12:00:04.9999999Z", True),   # run stopped before Restart All
+    ("2026-01-31T12:00:05.1234567Z", "2026-01-31T12:00:05.1234568Z", False),  # restarted after the compile
+    ("2026-01-31T12:00:05.1234567Z", "2026-01-31T13:00:04.0000000+01:00", True),  # same instant, other zone
+    ("2026-01-31T12:00:05.1234567Z", None, False),  # stopped: the preflight says so, not this check
+    (None, "2026-01-31T12:00:04.0000000Z", False),  # a marker without the time (older collection)
+])
+def test_a_compile_newer_than_the_runtime_leaves_restart_all_to_do(compiled_at, started, pending):
+    target = {"PlantProject": "p2", "Site_Include": "s1"}
+    info = _info({"PlantProject": "p2", "PLS_Include": "lib1", "Site_Include": "s1"})
+    info["projects"]["PlantProject"]["compiled_at"] = compiled_at
+    info["runtime"]["service"] = {"status": "Running", "started": started}
+    expected = ["PlantProject: compiled after the runtime started, so Restart All is still to do"]
+    assert po_missing_change(info, target) == (expected if pending else [])
+
+
+def test_a_time_the_host_did_not_write_is_refused():
+    info = _info({"PlantProject": "p2", "PLS_Include": "lib1", "Site_Include": "s1"})
+    info["projects"]["PlantProject"]["compiled_at"] = "yesterday"
+    info["runtime"]["service"] = {"started": "2026-01-31T12:00:04.0000000Z"}
+    with pytest.raises(AnsibleFilterError, match="round-trip time"):
+        po_missing_change(info, {"PlantProject": "p2"})
+
+
 @pytest.mark.parametrize("roles", [("active", "active"), ("standby", "standby"), ("active", "offline"),
                                    ("unknown", "standby")])
 def test_pair_roles_refuse_anything_but_one_active_one_standby(roles):

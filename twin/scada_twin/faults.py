@@ -19,6 +19,9 @@ KINDS = {
     "quota": "the next Command answers WS-Man fault 0x803381A6 (quota exceeded)",
     "busy": "the next Send answers WS-Man fault 170 (busy)",
     "disk_full": "writes on the host's file system fail with 'not enough space'",
+    "corrupt_transfer": "a chunk of a file sent to the host (archive_write) arrives with one "
+                        "byte changed after the sender took its SHA-256 (consumed once per "
+                        "chunk)",
     "operation_fails": "the named operation (`operation`) fails with `message`",
     # Power Operation (see scada_twin.power_operation): without `project` / `process` a fault
     # matches every project / process.

@@ -17,6 +17,7 @@ import threading
 from typing import Callable, Iterable, Protocol
 
 from .scheduler import Scheduler
+from .wallclock import round_trip_now
 from .timeline import Timeline
 
 STATUSES = ("Running", "Stopped", "StartPending", "StopPending")
@@ -83,6 +84,7 @@ class _Service:
     status: str
     start_type: str
     behaviour: ServiceBehaviour
+    started: str | None = None  # when its process started (wallclock format); None when stopped
 
     def state(self) -> ServiceState:
         return ServiceState(self.name, self.display_name, self.status, self.start_type)
@@ -105,7 +107,8 @@ class ServiceManager:
         _check(status, ("Running", "Stopped"), "status")
         _check(start_type, START_TYPES, "start type")
         service = _Service(name, display_name, status, start_type,
-                           behaviour or TimedBehaviour(self.scheduler))
+                           behaviour or TimedBehaviour(self.scheduler),
+                           round_trip_now() if status == "Running" else None)
         with self._lock:
             if name.lower() in self._services:
                 raise ServiceError(f"The specified service already exists. ({name})")
@@ -115,6 +118,11 @@ class ServiceManager:
     def get(self, name: str) -> ServiceState:
         with self._lock:
             return self._service(name).state()
+
+    def process_started(self, name: str) -> str | None:
+        """When the service's process started (Win32_Service ProcessId -> StartTime), UTC."""
+        with self._lock:
+            return self._service(name).started
 
     def list(self) -> list[ServiceState]:
         with self._lock:
@@ -192,7 +200,12 @@ class ServiceManager:
             self._set_status(service, "Running" if running else "Stopped")
 
     def _set_status(self, service: _Service, status: str) -> None:
+        """The service's process starts with StartPending and is gone once Stopped."""
         service.status = status
+        if status == "StartPending":
+            service.started = round_trip_now()
+        elif status == "Stopped":
+            service.started = None
         self._timeline.record(self.host_name, "service.status", service=service.name,
                               status=status)
 

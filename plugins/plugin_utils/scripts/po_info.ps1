@@ -40,7 +40,19 @@ function Get-RuntimeService {
     return [ordered]@{
         name = $service.Name; display_name = $service.DisplayName
         status = $service.Status.ToString(); start_type = $service.StartType.ToString()
+        started = Get-ServiceProcessStart -Name $service.Name
     }
+}
+
+function Get-ServiceProcessStart {
+    # When the service's process started (UTC, round-trip format): the runtime loads the
+    # compiled project then, so a compile recorded later is not running yet. $null when stopped.
+    param([string]$Name)
+    $cim = @(Get-CimInstance -ClassName Win32_Service -ErrorAction SilentlyContinue | Where-Object { $_.Name -eq $Name })
+    if ($cim.Count -eq 0 -or -not $cim[0].ProcessId) { return $null }
+    $process = Get-Process -Id $cim[0].ProcessId -ErrorAction SilentlyContinue
+    if ($null -eq $process -or $null -eq $process.StartTime) { return $null }
+    return $process.StartTime.ToUniversalTime().ToString('o')
 }
 
 function New-ProcessStates {
@@ -111,9 +123,13 @@ function Get-ProjectReport {
     $compiled = @(Get-PoCompiledOutputs -Folder $Entry.Path).Count -gt 0
     $report = [ordered]@{
         path = $Entry.Path; includes = @($Entry.Includes); compiled = $compiled
-        compiled_fingerprint = $null
+        compiled_fingerprint = $null; compiled_at = $null
     }
-    if ($compiled) { $report.compiled_fingerprint = Read-PoCompiledFingerprint -Install $Install -Entry $Entry }
+    $marker = if ($compiled) { Read-PoCompiledMarker -Install $Install -Entry $Entry } else { $null }
+    if ($marker) {
+        $report.compiled_fingerprint = [string]$marker.set_fingerprint
+        $report.compiled_at = [string]$marker.compiled_at
+    }
     if ($Params.fingerprints) {
         $closure = Get-PoProjectClosure -Catalog $Catalog -Name $Entry.Name
         $report.set_fingerprint = Get-PoSetFingerprint -Catalog $Catalog -Names $closure -Fingerprints $Fingerprints

@@ -19,6 +19,13 @@
 #   hook_wait       seconds to wait for the hook's result file after ProjectCompile returns
 #   messages_file   path of the compile messages, relative to the project folder
 #   check           resolve the project and report what would happen, without compiling
+#   run_id          32 hex digits naming this compile's run record,
+#                   <[CtEdit]Data>\scada.redundancy\compile-runs\<run_id>.json: 'running' while it
+#                   runs, then 'done' with the result or 'failed' with the message, so a controller
+#                   that lost the connection half-way learns what became of the compile
+#   attach          a run_id: answer that run's record instead of compiling (state 'unknown' when
+#                   there is none: the compile never started)
+#   attach_wait     seconds to wait on the host for a 'running' record to end before answering
 param($Params)
 
 $ErrorActionPreference = 'Stop'
@@ -100,6 +107,34 @@ function Wait-HookResult {
     }
 }
 
+function Get-CompileRunPath {
+    param($Install, [string]$RunId)
+    if (-not $Install.Paths['data'] -or $RunId -cnotmatch '^[0-9a-f]{32}$') { return $null }
+    return "$($Install.Paths['data'].TrimEnd('\'))\scada.redundancy\compile-runs\$RunId.json"
+}
+
+function Write-CompileRun {
+    # Replace the run record; earlier runs' records go when a new run starts.
+    param([string]$LiteralPath, $Record, [switch]$First)
+    if (-not $LiteralPath) { return }
+    $folder = [System.IO.Path]::GetDirectoryName($LiteralPath)
+    [void][System.IO.Directory]::CreateDirectory($folder)
+    if ($First) { Get-ChildItem -LiteralPath $folder -Filter '*.json' -File | Remove-Item -Force }
+    [System.IO.File]::WriteAllText($LiteralPath, (ConvertTo-Json -InputObject $Record -Compress -Depth 8))
+}
+
+function Wait-CompileRun {
+    # The run's record once it is no longer 'running', or as it is after Seconds.
+    param([string]$LiteralPath, [double]$Seconds)
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    while ($true) {
+        if (-not (Test-Path -LiteralPath $LiteralPath -PathType Leaf)) { return [ordered]@{ state = 'unknown' } }
+        $record = ConvertFrom-Json -InputObject ([System.IO.File]::ReadAllText($LiteralPath))
+        if ($record.state -ne 'running' -or $clock.Elapsed.TotalSeconds -ge $Seconds) { return $record }
+        Start-Sleep -Milliseconds 500
+    }
+}
+
 function ConvertTo-CompileMessage {
     # A vendor-shaped message from field values in the order of $MessageFields.
     param([string[]]$Values)
@@ -135,6 +170,11 @@ function Read-CompileMessages {
 }
 
 $install = Get-PoRequiredInstall
+if ($Params.attach) {
+    $attachPath = Get-CompileRunPath -Install $install -RunId ([string]$Params.attach)
+    if (-not $attachPath) { throw (New-PoError -Message 'attach must name a run id of 32 hex digits' -Category 'invalid_parameter') }
+    return Wait-CompileRun -LiteralPath $attachPath -Seconds ([double]$Params.attach_wait)
+}
 $catalog = Get-PoProjectCatalog -Install $install -Source ([string]$Params.project_source)
 $entry = Resolve-PoTargetProject -Install $install -Catalog $catalog -Name ([string]$Params.project)
 $projects = Get-PoProjectClosure -Catalog $catalog -Name $entry.Name
@@ -145,46 +185,57 @@ $result = [ordered]@{
 }
 if ($Params.check) { return $result }
 
-Restore-CompileHooks -Install $install
-$resultFile = New-ResultFilePath
-$messagesPath = "$($entry.Path)\$([string]$Params.messages_file)"
-$started = [DateTime]::UtcNow
-$clock = [System.Diagnostics.Stopwatch]::StartNew()
+$runPath = Get-CompileRunPath -Install $install -RunId ([string]$Params.run_id)
+Write-CompileRun -LiteralPath $runPath -Record ([ordered]@{ state = 'running'; project = $entry.Name }) -First
 try {
-    Set-CompileHooks -Install $install -ResultFile $resultFile
-    Invoke-GraphicsBuilderCompile -Project $entry.Name -TimeoutSeconds ([int]$Params.timeout)
-    $hook = Wait-HookResult -LiteralPath $resultFile -Seconds ([double]$Params.hook_wait)
-}
-finally {
     Restore-CompileHooks -Install $install
-    Remove-Item -LiteralPath $resultFile -Force -ErrorAction SilentlyContinue
+    $resultFile = New-ResultFilePath
+    $messagesPath = "$($entry.Path)\$([string]$Params.messages_file)"
+    $started = [DateTime]::UtcNow
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    try {
+        Set-CompileHooks -Install $install -ResultFile $resultFile
+        Invoke-GraphicsBuilderCompile -Project $entry.Name -TimeoutSeconds ([int]$Params.timeout)
+        $hook = Wait-HookResult -LiteralPath $resultFile -Seconds ([double]$Params.hook_wait)
+    }
+    finally {
+        Restore-CompileHooks -Install $install
+        Remove-Item -LiteralPath $resultFile -Force -ErrorAction SilentlyContinue
+    }
+    $result.compiled = $true
+    $result.duration = [Math]::Round($clock.Elapsed.TotalSeconds, 3)
+    $fresh = (Test-Path -LiteralPath $messagesPath -PathType Leaf) -and
+        ((Get-Item -LiteralPath $messagesPath).LastWriteTimeUtc -ge $started.AddSeconds(-2))
+    if ($fresh) { $result.messages = Read-CompileMessages -LiteralPath $messagesPath }
+    $listedErrors = @($result.messages | Where-Object { $_.Type -ne 'WARNING' }).Count
+    $listedWarnings = @($result.messages | Where-Object { $_.Type -eq 'WARNING' }).Count
+    if ($null -ne $hook) {
+        $result.outcome_source = 'hook'
+        $result.error_count = [Math]::Max($hook.errors, $listedErrors)
+        $result.warning_count = [Math]::Max($hook.warnings, $listedWarnings)
+        $result.success = ($hook.kind -eq 'ok') -and ($result.error_count -eq 0)
+    }
+    elseif ($fresh) {
+        $result.outcome_source = 'messages'
+        $result.error_count = $listedErrors
+        $result.warning_count = $listedWarnings
+        $result.success = $listedErrors -eq 0
+    }
+    else {
+        throw (New-PoError -Message "the compile of $($entry.Name) ran, but neither the compile hook nor '$messagesPath' reported its outcome" -Category 'compile_unknown')
+    }
+    if ($result.success) {
+        Write-PoCompiledMarker -Install $install -Entry $entry -SetFingerprint $setFingerprint -Projects $projects
+    }
+    else {
+        Remove-PoCompiledMarker -Install $install -Entry $entry
+    }
 }
-$result.compiled = $true
-$result.duration = [Math]::Round($clock.Elapsed.TotalSeconds, 3)
-$fresh = (Test-Path -LiteralPath $messagesPath -PathType Leaf) -and
-    ((Get-Item -LiteralPath $messagesPath).LastWriteTimeUtc -ge $started.AddSeconds(-2))
-if ($fresh) { $result.messages = Read-CompileMessages -LiteralPath $messagesPath }
-$listedErrors = @($result.messages | Where-Object { $_.Type -ne 'WARNING' }).Count
-$listedWarnings = @($result.messages | Where-Object { $_.Type -eq 'WARNING' }).Count
-if ($null -ne $hook) {
-    $result.outcome_source = 'hook'
-    $result.error_count = [Math]::Max($hook.errors, $listedErrors)
-    $result.warning_count = [Math]::Max($hook.warnings, $listedWarnings)
-    $result.success = ($hook.kind -eq 'ok') -and ($result.error_count -eq 0)
+catch {
+    $category = 'error'
+    if ($_.Exception.Data.Contains('category')) { $category = [string]$_.Exception.Data['category'] }
+    Write-CompileRun -LiteralPath $runPath -Record ([ordered]@{ state = 'failed'; msg = $_.Exception.Message; category = $category })
+    throw
 }
-elseif ($fresh) {
-    $result.outcome_source = 'messages'
-    $result.error_count = $listedErrors
-    $result.warning_count = $listedWarnings
-    $result.success = $listedErrors -eq 0
-}
-else {
-    throw (New-PoError -Message "the compile of $($entry.Name) ran, but neither the compile hook nor '$messagesPath' reported its outcome" -Category 'compile_unknown')
-}
-if ($result.success) {
-    Write-PoCompiledMarker -Install $install -Entry $entry -SetFingerprint $setFingerprint -Projects $projects
-}
-else {
-    Remove-PoCompiledMarker -Install $install -Entry $entry
-}
+Write-CompileRun -LiteralPath $runPath -Record ([ordered]@{ state = 'done'; result = $result })
 $result

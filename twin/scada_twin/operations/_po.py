@@ -13,11 +13,12 @@ import dataclasses
 import hashlib
 import json
 import ntpath
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..filesystem import FileSystemError, normalize
 from ..power_operation import content, fingerprint, ini
 from ..power_operation.install import CTEDIT
+from ..wallclock import round_trip_now
 from . import OperationError
 
 if TYPE_CHECKING:
@@ -190,7 +191,8 @@ def marker_path(install: Install, project: str) -> str | None:
     return f"{data.rstrip(BACKSLASH)}\\{MARKER_FOLDER}\\{project.lower()}.json" if data else None
 
 
-def compiled_fingerprint(host: "Host", install: Install, entry: Entry) -> str | None:
+def compiled_marker(host: "Host", install: Install, entry: Entry) -> dict[str, Any] | None:
+    """Read-PoCompiledMarker: what project_compile recorded, while its outputs are in place."""
     path = marker_path(install, entry.name)
     if not path or not host.fs.is_file(path):
         return None
@@ -200,7 +202,7 @@ def compiled_fingerprint(host: "Host", install: Install, entry: Entry) -> str | 
         return None
     if marker.get("outputs_signature") != outputs_signature(host, entry.path):
         return None
-    return marker.get("set_fingerprint")
+    return marker
 
 
 def write_marker(host: "Host", install: Install, entry: Entry, set_fp: str,
@@ -209,7 +211,8 @@ def write_marker(host: "Host", install: Install, entry: Entry, set_fp: str,
     if path:
         host.fs.write(path, json.dumps({
             "project": entry.name, "set_fingerprint": set_fp, "projects": projects,
-            "outputs_signature": outputs_signature(host, entry.path)}).encode("utf-8"))
+            "outputs_signature": outputs_signature(host, entry.path),
+            "compiled_at": round_trip_now()}).encode("utf-8"))
 
 
 def remove_marker(host: "Host", install: Install, entry: Entry) -> None:

@@ -63,15 +63,17 @@ def _runtime_service(host: "Host", patterns: list[str]) -> dict[str, Any] | None
         return None
     s = found[0]
     return {"name": s.name, "display_name": s.display_name, "status": s.status,
-            "start_type": s.start_type}
+            "start_type": s.start_type, "started": host.services.process_started(s.name)}
 
 
 def _project(host: "Host", install: _po.Install, entries: dict[str, _po.Entry],
              entry: _po.Entry, fingerprints: bool, cache: dict[str, str]) -> dict[str, Any]:
     compiled = bool(_po.compiled_outputs(host, entry.path))
+    marker = _po.compiled_marker(host, install, entry) if compiled else None
     report: dict[str, Any] = {
         "path": entry.path, "includes": list(entry.includes), "compiled": compiled,
-        "compiled_fingerprint": _po.compiled_fingerprint(host, install, entry) if compiled else None}
+        "compiled_fingerprint": marker.get("set_fingerprint") if marker else None,
+        "compiled_at": marker.get("compiled_at") if marker else None}
     if fingerprints:
         names = _po.closure(entries, entry.name)
         report["set_fingerprint"] = _po.set_fingerprint(host, entries, names, cache)

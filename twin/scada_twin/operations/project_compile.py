@@ -9,6 +9,11 @@ holds writes the file); the hooks are restored in every case. Messages are read 
 ``messages_file`` in the project folder (the compiler's ``compile.log``), in the text format
 the script parses. On a timeout the caller stops waiting; the compile goes on, as Graphics
 Builder would.
+
+With ``run_id`` the run leaves a record, ``<[CtEdit]Data>\\scada.redundancy\\compile-runs\\<run_id>.json``
+('running', then 'done' with the result or 'failed' with the message); ``attach`` answers
+that record (waiting up to ``attach_wait`` modelled seconds for a running one) instead of
+compiling, so a controller whose connection was cut learns what became of the compile.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +47,8 @@ RESULT_FOLDER = "C:\\Windows\\Temp"
 def project_compile(host: "Host", call: Call) -> dict[str, Any]:
     params = call.params
     install = _po.require_install(host)
+    if params.get("attach"):
+        return _attach(host, install, str(params["attach"]), float(params.get("attach_wait") or 0))
     entries = _po.catalog(host, install, str(params.get("project_source") or "folders"))
     entry = _po.target_entry(install, entries, str(params.get("project") or ""))
     projects = _po.closure(entries, entry.name)
@@ -52,9 +60,55 @@ def project_compile(host: "Host", call: Call) -> dict[str, Any]:
             "outcome_source": None, "duration": 0.0}
         if params.get("check"):
             return result
-        return _compile_run(host, install, entry, projects, set_fp, result, params)
+        record = _run_path(install, str(params.get("run_id") or ""))
+        _write_run(host, record, {"state": "running", "project": entry.name}, first=True)
+        try:
+            try:
+                result = _compile_run(host, install, entry, projects, set_fp, result, params)
+            except FileSystemError as exc:
+                raise _po.file_error(exc) from None
+        except OperationError as exc:
+            _write_run(host, record, {"state": "failed", "msg": exc.msg, "category": exc.category})
+            raise
+        _write_run(host, record, {"state": "done", "result": result})
+        return result
     except FileSystemError as exc:
         raise _po.file_error(exc) from None
+
+
+def _run_path(install: _po.Install, run_id: str) -> str | None:
+    """Get-CompileRunPath."""
+    data = install.paths["data"]
+    if not data or not re.fullmatch(r"[0-9a-f]{32}", run_id):
+        return None
+    return f"{data.rstrip(_po.BACKSLASH)}\\scada.redundancy\\compile-runs\\{run_id}.json"
+
+
+def _write_run(host: "Host", path: str | None, record: dict[str, Any], first: bool = False) -> None:
+    """Write-CompileRun: earlier runs' records go when a new run starts."""
+    if path is None:
+        return
+    folder = path.rsplit("\\", 1)[0]
+    if first and host.fs.is_dir(folder):
+        for name in host.fs.listdir(folder):
+            if name.lower().endswith(".json") and host.fs.is_file(f"{folder}\\{name}"):
+                host.fs.remove(f"{folder}\\{name}")
+    host.fs.write(path, json.dumps(record).encode("utf-8"))
+
+
+def _attach(host: "Host", install: _po.Install, run_id: str, wait: float) -> dict[str, Any]:
+    """Wait-CompileRun: the record once it is no longer running, or as it is after ``wait``."""
+    path = _run_path(install, run_id)
+    if path is None:
+        raise OperationError("attach must name a run id of 32 hex digits", "invalid_parameter")
+    deadline = time.monotonic() + host.costs.scaled(wait)
+    while True:
+        if not host.fs.is_file(path):
+            return {"state": "unknown"}
+        record = json.loads(host.fs.read(path))
+        if record.get("state") != "running" or time.monotonic() >= deadline:
+            return record
+        time.sleep(0.01)
 
 
 def _compile_run(host: "Host", install: _po.Install, entry: _po.Entry, projects: list[str],

@@ -166,7 +166,13 @@ def _config(host: "Host", install: _po.Install, document: dict[str, Any], data: 
 
 def _stage(host: "Host", staging: str, plan: list[tuple[_po.Entry, dict[str, bytes]]],
            config_plan: list[tuple[str, bytes]]) -> None:
-    """Expand-Members: real files in the staging folder (a full disk fails here)."""
+    """Expand-Members: real files in the staging folder (a full disk fails here).
+
+    Unpacking costs ``restore`` modelled seconds plus ``restore_per_mib`` per MiB written.
+    """
+    size = sum(len(c) for _, files in plan for c in files.values())
+    host.costs.sleep(host.costs.operation("restore", 2.0)
+                     + host.costs.operation("restore_per_mib", 0.02) * size / 2**20)
     try:
         for target, files in plan:
             for relative, content in files.items():

@@ -230,9 +230,9 @@ function Get-PoMarkerPath {
     return "$($Install.Paths['data'].TrimEnd('\'))\$PoMarkerFolder\$($Project.ToLowerInvariant()).json"
 }
 
-function Read-PoCompiledFingerprint {
-    # The set fingerprint project_compile recorded, while the compiled databases are the ones
-    # that compile wrote; else $null.
+function Read-PoCompiledMarker {
+    # What project_compile recorded (set_fingerprint, compiled_at), while the compiled
+    # databases are the ones that compile wrote; else $null.
     param($Install, $Entry)
     $path = Get-PoMarkerPath -Install $Install -Project $Entry.Name
     if (-not $path -or -not (Test-Path -LiteralPath $path -PathType Leaf)) { return $null }
@@ -243,7 +243,7 @@ function Read-PoCompiledFingerprint {
         return $null
     }
     if ([string]$marker.outputs_signature -ne (Get-PoOutputsSignature -Folder $Entry.Path)) { return $null }
-    return [string]$marker.set_fingerprint
+    return $marker
 }
 
 function Write-PoCompiledMarker {

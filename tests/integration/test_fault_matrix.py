@@ -1,0 +1,178 @@
+"""The fault matrix of the Power Operation redundant update (issue 8, docs/reliability.md).
+
+Each case injects one fault into a twin lab pair while the operator's playbook runs, then
+checks from the twin's record: one server served all along, the pre-change backups are on
+the controller with the hosts' checksums, the failure names host, step and cause, and a rerun
+completes the update without restoring again what already holds the change.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from support.fault_matrix import (
+    ROLE,
+    Lab,
+    assert_backups_on_controller,
+    assert_failure_names,
+    assert_holds_change,
+    assert_nothing_changed,
+    assert_pair_served,
+    assert_rerun_completes,
+    operation_started,
+    restores,
+    start_lab,
+    take_change,
+    when,
+)
+
+
+@pytest.fixture(scope="module")
+def change(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    return take_change(tmp_path_factory.mktemp("change"))
+
+
+@pytest.fixture
+def make_lab(change: pathlib.Path, tmp_path: pathlib.Path):
+    """make_lab(**cost): a fresh lab pair, ``cost`` overriding modelled durations by name."""
+    started: list[Lab] = []
+
+    def make(**cost: float) -> Lab:
+        started.append(start_lab(tmp_path, change, **cost))
+        return started[-1]
+
+    yield make
+    for lab in started:
+        lab.plant.stop()
+
+
+@pytest.fixture
+def lab(make_lab) -> Lab:
+    return make_lab()
+
+
+def test_a_host_down_at_preflight_changes_nothing(lab: Lab):
+    lab.plant.inject("po-a", "down")
+    mark = lab.mark()
+    run = lab.update()
+    message = assert_failure_names(run, "po-a", "Read the server", "cannot reach the host")
+    assert "po-a" in message
+    partner = [r for r in run.results if r["host"] == "po-b" and r["status"] == "failed"]
+    assert partner and "po-a" in partner[-1]["result"]["msg"] and "Nothing was changed" in partner[-1]["result"]["msg"]
+    assert_nothing_changed(lab, mark)
+    assert not lab.events(mark, "po.backup"), "no backup may be taken without both servers"
+    assert_pair_served(lab)
+
+    lab.plant.clear("po-a", "down")
+    rerun = assert_rerun_completes(lab)
+    assert_backups_on_controller(lab, rerun)
+    assert_pair_served(lab)
+
+
+def test_the_standby_going_down_mid_restore_leaves_the_active_serving(make_lab):
+    lab = make_lab(restore=300.0)  # 3 s to unpack: the host goes down while it runs
+    with when(lab, operation_started("po-b", "project_restore"),
+              lambda: lab.plant.inject("po-b", "down")) as fired:
+        run = lab.update()
+    assert fired.is_set()
+    assert_failure_names(run, "po-b", ROLE + "Restore the change into the current project",
+                         "cannot reach the host")
+    assert_backups_on_controller(lab, run)
+    assert not [e for e in lab.events(kind="po.project.swap", host="po-a")], "po-a must not be touched"
+    assert_pair_served(lab)
+
+    lab.plant.clear("po-b", "down")
+    assert_rerun_completes(lab)
+    assert_pair_served(lab)
+
+
+def test_an_archive_corrupted_in_transit_is_never_restored(lab: Lab):
+    lab.plant.inject("po-b", "corrupt_transfer", count=1)
+    mark = lab.mark()
+    run = lab.update()
+    assert_failure_names(run, "po-b", "Copy the change archive to the standby", "arrived damaged")
+    assert_backups_on_controller(lab, run)
+    assert not restores(lab, mark), "nothing may be restored from a damaged copy"
+    assert_pair_served(lab)
+
+    assert_rerun_completes(lab)
+    assert_pair_served(lab)
+
+
+def test_a_full_disk_during_the_backup_stops_before_any_change(lab: Lab):
+    # The first project_backup is preflight's size estimate; the second writes the archive.
+    mark = lab.mark()
+    with when(lab, operation_started("po-b", "project_backup", occurrence=2),
+              lambda: lab.plant.inject("po-b", "disk_full")) as fired:
+        run = lab.update()
+    assert fired.is_set()
+    assert_failure_names(run, "po-b", "Back up this server's project", "not enough space")
+    partner = [r for r in run.results if r["host"] == "po-a" and r["status"] == "failed"]
+    assert partner and "po-b could not be backed up" in partner[-1]["result"]["msg"]
+    assert_nothing_changed(lab, mark)
+    assert_pair_served(lab)
+
+    lab.plant.clear("po-b", "disk_full")
+    rerun = assert_rerun_completes(lab)
+    assert_backups_on_controller(lab, rerun)
+
+
+def test_a_runtime_that_never_reaches_running_rolls_the_standby_back(lab: Lab):
+    lab.plant.inject("po-b", "po_process_stuck_starting", count=1, process="I/O Server")
+    before = lab.fingerprints()
+    mark = lab.mark()
+    run = lab.update("-e", "power_operation_update_runtime_timeout=10")
+    message = assert_failure_names(run, "po-b", "Restart All on the standby",
+                                   "did not reach Running")
+    assert "restored from its pre-change backup" in message
+    assert lab.fingerprints() == before, "the standby must be back on its pre-change project"
+    assert_backups_on_controller(lab, run)
+    assert not lab.events(mark, "po.project.swap", "po-a"), "po-a must not be touched"
+    standby = lab.plant.hosts["po-b"].power_operation
+    assert all(p.state == "Running" for p in standby.runtime.status().processes)
+    assert_pair_served(lab)
+
+    assert_rerun_completes(lab)
+    assert_pair_served(lab)
+
+
+def test_a_connection_reset_during_the_compile_is_reattached_not_rerun(make_lab):
+    lab = make_lab(compile=200.0)  # 2 s: long enough to cut the connection during it
+    mark = lab.mark()
+    with when(lab, operation_started("po-b", "project_compile"),
+              lambda: lab.plant.inject("po-b", "reset_during_command", count=1)) as fired:
+        run = lab.update()
+    assert fired.is_set()
+    assert lab.events(mark, "wsman.fault_fired", "po-b"), "the reset must have cut the compile"
+    assert run.rc == 0, run.output
+    compiles = [e for e in lab.events(mark, "po.compile", "po-b") if e.data["state"] == "started"]
+    assert len(compiles) == 1, "the compile must be found finished, not run a second time"
+    compiled = run.task(ROLE + "Compile the standby's project (again, even if compiled)", "po-b")
+    assert compiled["result"].get("reattached"), compiled["result"]
+    assert_backups_on_controller(lab, run)
+    assert_holds_change(lab)
+    assert_pair_served(lab)
+
+
+@pytest.mark.parametrize("when_killed", [
+    pytest.param(operation_started("po-b", "project_compile"), id="standby-compile"),
+    pytest.param(operation_started("po-a", "project_restore"), id="primary-restore"),
+])
+def test_a_killed_controller_is_finished_by_a_rerun(lab: Lab, when_killed):
+    mark = lab.mark()
+    running = lab.start_update()
+    with when(lab, when_killed, running.kill) as fired:
+        killed = running.finish()
+    assert fired.is_set(), killed.output
+    assert killed.rc != 0
+    assert_pair_served(lab)
+    standby_done = bool(restores(lab, mark, "po-a"))
+
+    rerun_mark = lab.mark()
+    assert_rerun_completes(lab)
+    if standby_done:
+        redone = [e for e in lab.events(rerun_mark) if e.host == "po-b" and e.kind == "po.compile"]
+        assert not redone, "the standby, finished before the kill, must be left alone"
+    assert_pair_served(lab)
