@@ -30,7 +30,9 @@ description:
     a C(no_log) result contributes nothing but its step's name, timing and outcome.
   - Declare each server's pair with the inventory variable C(scada_pair) (as the collection's
     inventories do) and, optionally, its configured role with C(scada_configured_role)
-    (V(primary) or V(standby)).
+    (V(primary) or V(standby)); System Platform nodes are grouped by C(scada_galaxy_group), and
+    AppEngine pairs are the C(scada_engine_pairs) entries (without them, the engines one
+    M(scada.redundancy.engine_redundancy) call reads together form a group).
 requirements:
   - Enable it, for example in C(ansible.cfg) C([defaults] callbacks_enabled = scada.redundancy.run_report),
     or with C(ANSIBLE_CALLBACKS_ENABLED=scada.redundancy.run_report) (in AWX, as an environment
@@ -60,13 +62,25 @@ from ansible.inventory.helpers import combine_vars, get_group_vars
 from ansible.plugins.callback import CallbackBase
 from ansible_collections.scada.redundancy.plugins.plugin_utils._report_html import render
 from ansible_collections.scada.redundancy.plugins.plugin_utils._report_observe import Observations, censored
-from ansible_collections.scada.redundancy.plugins.plugin_utils._report_timeline import build
+from ansible_collections.scada.redundancy.plugins.plugin_utils._report_timeline import (
+    CONFIGURED_VAR, ENGINE_PAIRS_VAR, GALAXY_VAR, PAIR_VAR, build)
 from ansible_collections.scada.redundancy.plugins.plugin_utils._steps import StepClock, StepHooks, in_start_order, listed
 
-#: Inventory variables the report reads: a server's pair and its configured role.
-_PAIR_VAR = "scada_pair"
-_CONFIGURED_VAR = "scada_configured_role"
 _MESSAGE_LIMIT = 600
+
+
+def _plain(value):
+    """A string the inventory gave as it is (not a template left for later), else None."""
+    return value if isinstance(value, str) and value and "{{" not in value else None
+
+
+def _engine_pairs(value):
+    """The well-formed entries of a ``scada_engine_pairs`` list."""
+    pairs = []
+    for pair in value if isinstance(value, list) else []:
+        if isinstance(pair, dict) and _plain(pair.get("primary")) and _plain(pair.get("backup")):
+            pairs.append({k: str(pair[k]) for k in ("primary", "backup", "name") if _plain(pair.get(k))})
+    return pairs
 
 
 class CallbackModule(StepHooks, CallbackBase):
@@ -103,13 +117,14 @@ class CallbackModule(StepHooks, CallbackBase):
             self._steps.append(step)
 
     def _host_vars(self, name):
-        """A host's inventory variables (host over groups), plain strings only."""
+        """What the inventory declares about a host for the timeline (host over groups)."""
         host = self._inventory.get_host(name) if self._inventory else None
         if host is None:
             return {}
         merged = combine_vars(get_group_vars(host.get_groups()), host.get_vars())
-        return {k: str(v) for k, v in merged.items()
-                if k in (_PAIR_VAR, _CONFIGURED_VAR) and isinstance(v, str) and "{{" not in v}
+        declared = {k: _plain(merged.get(k)) for k in (PAIR_VAR, GALAXY_VAR, CONFIGURED_VAR) if _plain(merged.get(k))}
+        declared[ENGINE_PAIRS_VAR] = _engine_pairs(merged.get(ENGINE_PAIRS_VAR))
+        return declared
 
     def report(self, stats):
         """The run as one JSON-ready document."""
@@ -131,9 +146,7 @@ class CallbackModule(StepHooks, CallbackBase):
             "hosts": hosts,
             "steps": in_start_order(self._steps),
             "archives": self._observed.archives,
-            "timeline": build(self._observed, end,
-                              {h: v[_PAIR_VAR] for h, v in host_vars.items() if _PAIR_VAR in v},
-                              {h: v[_CONFIGURED_VAR] for h, v in host_vars.items() if _CONFIGURED_VAR in v}),
+            "timeline": build(self._observed, end, host_vars),
             "summary": (getattr(stats, "custom", None) or {}).get("_run", {}),
         }
 

@@ -97,8 +97,9 @@ def _timelines(report: t.Mapping[str, t.Any]) -> str:
         return '<p class="note">No module of this collection reported a server state in this run.</p>'
     out = []
     for group in report["timeline"]:
-        title = {"engines": f"AppEngine pair {group['name']}"}.get(
-            group["kind"], f"pair {group['name']}" if group.get("availability") else "other servers")
+        title = {"engines": f"AppEngine {'pair' if group.get('availability') else 'group'} {group['name']}",
+                 "power_operation": f"pair {group['name']}", "galaxy": f"galaxy {group['name']}: nodes",
+                 }.get(group["kind"], "other servers")
         out.append(f'<div class="panel"><h3>{esc(title)}</h3>'
                    f'{timeline(group, report["wall_seconds"])}</div>')
     out.append(f'<div class="panel">{legend()}<p class="note">Each lane holds the value a module last reported '

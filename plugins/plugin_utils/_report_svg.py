@@ -17,7 +17,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._report_observe i
 
 WIDTH = 1160
 LABEL = 210
-RIGHT = 16
+RIGHT = 30
 LANE = 20
 GAP = 5
 HEADER = 26
@@ -28,22 +28,23 @@ TICKS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
 LANE_TITLES = {"configured": "configured role", "activity": "activity", "runtime": "runtime",
                "role": "live role", "status": "engine status"}
 
-#: Fill colour and text colour for each lane value (a lane's own table first, then this one).
+#: Fill colour and text colour of each value, per lane (an engine's status takes its role's).
 COLOURS = {
-    "primary": ("#1e3a8a", "#fff"), "standby": ("#93c5fd", "#0f172a"),
-    "active": ("#15803d", "#fff"), "offline": ("#dc2626", "#fff"), "unknown": ("#e5e7eb", "#475569"),
-    "switching": ("#f59e0b", "#1f2937"),
-    "running": ("#4ade80", "#14532d"), "starting": ("#fbbf24", "#1f2937"),
-    "restarting": ("#fb923c", "#1f2937"), "stopping": ("#fb923c", "#1f2937"),
-    "stopped": ("#dc2626", "#fff"), "exception": ("#991b1b", "#fff"),
-    "backup": ("#7c3aed", "#fff"), "copy": ("#0d9488", "#fff"), "restore": ("#a16207", "#fff"),
-    "compile": ("#4338ca", "#fff"), "setup": ("#64748b", "#fff"), "restart": ("#ea580c", "#fff"),
-    "start": ("#ea580c", "#fff"), "stop": ("#b91c1c", "#fff"),
-    "notifications": ("#94a3b8", "#0f172a"), "deploy": ("#0891b2", "#fff"), "install": ("#9333ea", "#fff"),
-    "reboot": ("#ea580c", "#fff"), "migrate": ("#0e7490", "#fff"), "upload": ("#475569", "#fff"),
-    "served": ("#16a34a", "#fff"), "out": ("#dc2626", "#fff"),
+    "configured": {"primary": ("#1e3a8a", "#fff"), "standby": ("#93c5fd", "#0f172a"),
+                   "backup": ("#93c5fd", "#0f172a")},
+    "role": {"active": ("#15803d", "#fff"), "standby": ("#93c5fd", "#0f172a"), "offline": ("#dc2626", "#fff"),
+             "unknown": ("#e5e7eb", "#475569"), "switching": ("#f59e0b", "#1f2937")},
+    "runtime": {"running": ("#4ade80", "#14532d"), "starting": ("#fbbf24", "#1f2937"),
+                "restarting": ("#fb923c", "#1f2937"), "stopping": ("#fb923c", "#1f2937"),
+                "stopped": ("#dc2626", "#fff"), "exception": ("#991b1b", "#fff")},
+    "activity": {"backup": ("#7c3aed", "#fff"), "copy": ("#0d9488", "#fff"), "restore": ("#a16207", "#fff"),
+                 "compile": ("#4338ca", "#fff"), "setup": ("#64748b", "#fff"), "restart": ("#ea580c", "#fff"),
+                 "start": ("#ea580c", "#fff"), "stop": ("#b91c1c", "#fff"),
+                 "notifications": ("#94a3b8", "#0f172a"), "deploy": ("#0891b2", "#fff"),
+                 "install": ("#be185d", "#fff"), "reboot": ("#ea580c", "#fff"), "migrate": ("#0e7490", "#fff"),
+                 "upload": ("#475569", "#fff")},
+    "availability": {"served": ("#16a34a", "#fff"), "out": ("#dc2626", "#fff"), "unknown": ("#e5e7eb", "#475569")},
 }
-STATUS_ROLE = {"active": "active", "standby": "standby", "switching": "switching"}
 DEFAULT_COLOUR = ("#cbd5e1", "#0f172a")
 
 
@@ -68,8 +69,8 @@ def duration(seconds: float) -> str:
 
 def colour(lane: str, value: str) -> tuple[str, str]:
     if lane == "status":
-        return COLOURS.get(engine_role(value), DEFAULT_COLOUR)
-    return COLOURS.get(value, DEFAULT_COLOUR)
+        return COLOURS["role"].get(engine_role(value), DEFAULT_COLOUR)
+    return COLOURS.get(lane, {}).get(value, DEFAULT_COLOUR)
 
 
 class _Scale:
@@ -86,7 +87,7 @@ class _Scale:
 
 
 def _bar(scale: _Scale, y: float, height: float, lane: str, segment: t.Mapping[str, t.Any],
-         label: str, tip: str, room: float = 0.0) -> str:
+         label: str, tip: str, room: float = 0.0, css: str = "") -> str:
     """One segment: a rounded bar, hatched when inferred, its label inside or (``room``
     pixels free after it) just after it."""
     x0, x1 = scale.x(segment["start"]), scale.x(segment["end"])
@@ -94,7 +95,7 @@ def _bar(scale: _Scale, y: float, height: float, lane: str, segment: t.Mapping[s
     fill, ink = colour(lane, segment["value"])
     failed = segment.get("status") in ("failed", "unreachable")
     stroke = ' stroke="#7f1d1d" stroke-width="2"' if failed else ""
-    parts = [f'<g class="seg seg-{esc(lane)}"><title>{esc(tip)}</title>',
+    parts = [f'<g class="seg seg-{esc(lane)}{css}"><title>{esc(tip)}</title>',
              f'<rect x="{x0}" y="{y}" width="{round(width, 2)}" height="{height}" rx="3" fill="{fill}"{stroke}/>']
     if segment.get("inferred"):
         parts.append(f'<rect x="{x0}" y="{y}" width="{round(width, 2)}" height="{height}" rx="3" fill="url(#hatch)"/>')
@@ -166,8 +167,7 @@ def timeline(group: t.Mapping[str, t.Any], end: float) -> str:
             label = {"served": "served", "out": "NOT SERVED", "unknown": "not known"}[segment["value"]]
             tip = (f"{group['name']}: {label} {clock(segment['start'])}-{clock(segment['end'])} "
                    f"({duration(segment['end'] - segment['start'])})")
-            body.append(_bar(scale, y, BAND, "availability", {**segment, "value": segment["value"]}, label, tip)
-                        .replace('class="seg seg-availability"', f'class="seg seg-availability band-{segment["value"]}"'))
+            body.append(_bar(scale, y, BAND, "availability", segment, label, tip, css=f" band-{segment['value']}"))
         y += BAND + 6
     grid = [f'<line x1="{scale.x(tick)}" x2="{scale.x(tick)}" y1="4" y2="{y}" class="grid"/>' for tick in scale.ticks()]
     axis = [f'<line x1="{LABEL}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" class="axis"/>']
@@ -191,17 +191,18 @@ DEFINITIONS = ('<svg width="0" height="0" class="defs" aria-hidden="true"><defs>
 def legend() -> str:
     """Swatches for every value the pictures use, by lane."""
     rows = {
-        "configured role": ("primary", "standby"),
-        "live role": ("active", "standby", "switching", "offline", "unknown"),
-        "runtime": ("running", "starting", "restarting", "stopped", "exception"),
-        "activity": ("backup", "copy", "restore", "compile", "setup", "restart", "deploy", "install", "reboot"),
-        "pair": ("served", "out"),
+        "configured role": ("configured", ("primary", "standby", "backup")),
+        "live role": ("role", ("active", "standby", "switching", "offline", "unknown")),
+        "runtime": ("runtime", ("running", "starting", "restarting", "stopped", "exception")),
+        "activity": ("activity", ("backup", "copy", "restore", "compile", "setup", "restart", "deploy",
+                                  "install", "reboot", "migrate")),
+        "pair": ("availability", ("served", "out")),
     }
     out = []
-    for title, values in rows.items():
+    for title, (lane, values) in rows.items():
         swatches = "".join(
             f'<span class="swatch"><svg width="14" height="14"><rect width="14" height="14" rx="3" '
-            f'fill="{COLOURS[v][0]}"/></svg>{esc("not served" if v == "out" else v)}</span>' for v in values)
+            f'fill="{colour(lane, v)[0]}"/></svg>{esc("not served" if v == "out" else v)}</span>' for v in values)
         out.append(f'<div class="legend-row"><b>{esc(title)}</b>{swatches}</div>')
     out.append('<div class="legend-row"><b>reads</b><span class="swatch"><svg width="14" height="14">'
                '<path d="M3 3 L11 3 L7 11 Z" class="read-mark"/></svg>'

@@ -21,9 +21,12 @@ import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._report_observe import Observations
 
-SERVER_LANES = ("configured", "activity", "runtime", "role")
-ENGINE_LANES = ("status", "role")
 UNPAIRED = "servers without a declared pair"
+#: Inventory variables the timeline reads (the collection's inventories set them).
+PAIR_VAR = "scada_pair"
+GALAXY_VAR = "scada_galaxy_group"
+CONFIGURED_VAR = "scada_configured_role"
+ENGINE_PAIRS_VAR = "scada_engine_pairs"
 
 
 def segments(points: t.Iterable[t.Mapping[str, t.Any]], end: float) -> list[dict[str, t.Any]]:
@@ -129,37 +132,84 @@ def availability(members: list[t.Mapping[str, t.Any]], end: float) -> dict[str, 
             "gaps": [{"start": s["start"], "end": s["end"]} for s in band if s["value"] == "out"]}
 
 
-def build(observed: Observations, end: float, pairs: t.Mapping[str, str],
-          configured: t.Mapping[str, str]) -> list[dict[str, t.Any]]:
+def _server_group(server: str, host_vars: t.Mapping[str, t.Mapping[str, t.Any]]) -> tuple[str, str]:
+    """(kind, name) of a server's group: its pair, else its galaxy, else the rest."""
+    own = host_vars.get(server, {})
+    if own.get(PAIR_VAR):
+        return "power_operation", own[PAIR_VAR]
+    if own.get(GALAXY_VAR):
+        return "galaxy", own[GALAXY_VAR]
+    return "servers", UNPAIRED
+
+
+def _server_rows(observed: Observations, members: list[str], end: float, paired: bool,
+                 host_vars: t.Mapping[str, t.Mapping[str, t.Any]]) -> list[dict[str, t.Any]]:
+    inferred = _takeovers(observed, members, end) if paired else []
+    rows = []
+    for member in members:
+        role = segments(_points(observed, member, "role") + [p for p in inferred if p["member"] == member], end)
+        rows.append({"name": member, "kind": "server", "lanes": {
+            "configured": _configured(member, host_vars.get(member, {}).get(CONFIGURED_VAR), role, end),
+            "activity": [dict(a) for a in observed.activities if a["member"] == member],
+            "runtime": segments(_points(observed, member, "runtime"), end),
+            "role": role}, "reads": _reads(observed, member)})
+    return rows
+
+
+def _engine_groups(observed: Observations, declared: list[t.Mapping[str, str]]) -> list[tuple[str, list[str], dict]]:
+    """(name, engines, configured roles): the declared pairs that were read, then the engines
+    read together in one call that no declared pair names (a pair when there are two)."""
+    seen = {name for names in observed.engine_pairs.values() for name in names}
+    groups, taken = [], set()
+    for pair in declared:
+        members = [pair["primary"], pair["backup"]]
+        if seen & set(members) and not taken & set(members):
+            groups.append((pair.get("name") or " / ".join(members), members,
+                           {pair["primary"]: "primary", pair["backup"]: "backup"}))
+            taken.update(members)
+    for names in observed.engine_pairs.values():
+        rest = [name for name in names if name not in taken]
+        if rest:
+            groups.append((" / ".join(rest), rest, {}))
+            taken.update(rest)
+    return groups
+
+
+def _declared_engine_pairs(host_vars: t.Mapping[str, t.Mapping[str, t.Any]]) -> list[t.Mapping[str, str]]:
+    pairs: dict[tuple[str, str], t.Mapping[str, str]] = {}
+    for own in host_vars.values():
+        for pair in own.get(ENGINE_PAIRS_VAR) or []:
+            pairs.setdefault((pair["primary"], pair["backup"]), pair)
+    return list(pairs.values())
+
+
+def build(observed: Observations, end: float,
+          host_vars: t.Mapping[str, t.Mapping[str, t.Any]]) -> list[dict[str, t.Any]]:
     """Groups of members with their lanes and, for real pairs, the availability band.
 
-    ``pairs`` maps an inventory host to its pair (``scada_pair``); ``configured`` maps a host
-    to its declared configured role.
+    ``host_vars`` holds, per inventory host, what the inventory declares: ``scada_pair``,
+    ``scada_galaxy_group``, ``scada_configured_role`` and ``scada_engine_pairs``.
     """
+    declared = _declared_engine_pairs(host_vars)
     engines = {name for names in observed.engine_pairs.values() for name in names}
     servers = sorted({s["member"] for s in observed.states} | {a["member"] for a in observed.activities})
-    servers = [s for s in servers if s not in engines]
-    groups: dict[str, list[str]] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
     for server in servers:
-        groups.setdefault(pairs.get(server) or UNPAIRED, []).append(server)
-    inferred = [p for members in groups.values() if len(members) > 1
-                for p in _takeovers(observed, members, end)]
+        if server not in engines:
+            groups.setdefault(_server_group(server, host_vars), []).append(server)
     out = []
-    for name, members in sorted(groups.items(), key=lambda item: (item[0] == UNPAIRED, item[0])):
-        rows = []
-        for member in members:
-            role = segments(_points(observed, member, "role") + [p for p in inferred if p["member"] == member], end)
-            rows.append({"name": member, "kind": "server", "lanes": {
-                "configured": _configured(member, configured.get(member), role, end),
-                "activity": [dict(a) for a in observed.activities if a["member"] == member],
-                "runtime": segments(_points(observed, member, "runtime"), end),
-                "role": role}, "reads": _reads(observed, member)})
-        out.append({"name": name, "kind": "power_operation", "members": rows,
-                    "availability": availability(rows, end) if name != UNPAIRED and len(rows) > 1 else None})
-    for name, members in sorted(observed.engine_pairs.items()):
+    for (kind, name), members in sorted(groups.items(), key=lambda item: (item[0][1] == UNPAIRED, item[0])):
+        paired = kind == "power_operation" and len(members) > 1
+        rows = _server_rows(observed, members, end, paired, host_vars)
+        out.append({"name": name, "kind": kind, "members": rows,
+                    "availability": availability(rows, end) if paired else None})
+    for name, members, configured in _engine_groups(observed, declared):
         rows = [{"name": member, "kind": "engine", "read_on": observed.engine_nodes.get(member), "lanes": {
+            "configured": [{"start": 0.0, "end": round(end, 3), "value": configured[member], "inferred": False,
+                            "step": "inventory: scada_engine_pairs"}] if member in configured else [],
             "status": segments(_points(observed, member, "status"), end),
             "role": segments(_points(observed, member, "role"), end)},
             "reads": _reads(observed, member)} for member in members]
-        out.append({"name": name, "kind": "engines", "members": rows, "availability": availability(rows, end)})
+        out.append({"name": name, "kind": "engines", "members": rows,
+                    "availability": availability(rows, end) if len(rows) == 2 else None})
     return out

@@ -21,7 +21,7 @@ from support.lab import lab_inventory, lab_spec
 from support.png import pixels
 
 PLAYBOOKS = ROOT / "playbooks"
-SERVED_GREEN = (0x16, 0xA3, 0x4A)  # the "pair served" band (_report_svg.COLOURS["served"])
+SERVED_GREEN = (0x16, 0xA3, 0x4A)  # the "pair served" band (_report_svg.COLOURS["availability"])
 RESTART_ORANGE = (0xEA, 0x58, 0x0C)  # a restart on the activity lane
 
 
@@ -302,7 +302,9 @@ def sp_reported(tmp_path):
         assert gr.reboot().wait(30)
         sp_plant.settle(plant)
         reports = tmp_path / "reports"
-        run = run_playbook(_sp_play(tmp_path), plants.inventory(plant, tmp_path / "inventory.yml"), tmp_path,
+        inventory = plants.inventory(plant, tmp_path / "inventory.yml", scada_galaxy_group="galaxy_lab",
+                                     scada_engine_pairs=[{"primary": "E1", "backup": "E1b", "name": "E1-E1b"}])
+        run = run_playbook(_sp_play(tmp_path), inventory, tmp_path,
                            env={"ANSIBLE_CALLBACKS_ENABLED": "record_results,scada.redundancy.run_report",
                                 "SCADA_REDUNDANCY_REPORT_DIR": str(reports)})
         assert run.rc == 0, run.output
@@ -316,8 +318,9 @@ def test_a_system_platform_run_gets_an_engine_timeline(sp_reported):
     jsons = sorted(reports.glob("sp-standby-step-*.json"))
     assert len(jsons) == 1, list(reports.iterdir())
     report = json.loads(jsons[0].read_text())
-    engines = _group(report, "E1 / E1b")
+    engines = _group(report, "E1-E1b")
     assert engines["kind"] == "engines" and [m["name"] for m in engines["members"]] == ["E1", "E1b"]
+    assert [[s["value"] for s in m["lanes"]["configured"]] for m in engines["members"]] == [["primary"], ["backup"]]
     roles = {m["name"]: [s["value"] for s in m["lanes"]["role"]] for m in engines["members"]}
     assert roles["E1"][0] == "active" and roles["E1b"][0] == "standby", roles
     assert roles["E1b"][-1] == "active", roles
@@ -325,7 +328,8 @@ def test_a_system_platform_run_gets_an_engine_timeline(sp_reported):
     assert statuses[0] == "Standby - Ready" and statuses[-1].startswith("Active"), statuses
     band = engines["availability"]
     assert band["served_seconds"] > 0 and band["segments"][-1]["value"] == "served", band
-    nodes = _group(report, "servers without a declared pair")
+    nodes = _group(report, "galaxy_lab")
+    assert nodes["kind"] == "galaxy" and nodes["availability"] is None
     labels = {m["name"]: [a["label"] for a in m["lanes"]["activity"]] for m in nodes["members"]}
     assert labels["sp-b"] == ["install", "reboot"] and labels["gr"] == ["migrate", "deploy", "deploy"], labels
     reboot = _lane(nodes, "sp-b", "activity")[1]
