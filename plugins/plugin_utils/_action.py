@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -40,6 +41,7 @@ class OperationAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
+        _check_option_shapes(self.argument_spec, self._task.args)
         dummy, args = self.validate_argument_spec(argument_spec=self.argument_spec,
                                                   **self.argument_rules)
         host = task_vars.get("inventory_hostname", self._connection._play_context.remote_addr)
@@ -61,3 +63,17 @@ class OperationAction(ActionBase):
     def operation(self, name: str, params: dict[str, t.Any], data: bytes | None = None) -> dict[str, t.Any]:
         """Run one operation on this task's host and return its result document."""
         return run_operation(self._connection, name, params, data=data, display=display).data
+
+
+def _check_option_shapes(spec: dict[str, dict[str, t.Any]], given: t.Mapping[str, t.Any]) -> None:
+    """Refuse a value that is no dictionary for an option with sub-options, naming the option.
+
+    ansible-core's validator iterates such a value before it reports the wrong type, and an
+    integer there ends the task in "argument of type 'int' is not iterable".
+    """
+    for name, option in spec.items():
+        value = given.get(name)
+        if option.get("options") and option.get("type") == "dict" and value is not None \
+                and not isinstance(value, (dict, str)):
+            kind = next(c.__name__ for c in type(value).__mro__ if c.__module__ == "builtins")  # not ansible's tagged type
+            raise AnsibleActionFail(f"{name} must be a dictionary of its sub-options, not {kind}")
