@@ -55,6 +55,7 @@ code,.mono{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:12px}
 .gantt span{position:absolute;top:0;height:12px;border-radius:3px;background:#3b82f6;min-width:2px}
 .gantt span.failed{background:#dc2626}.gantt span.changed{background:#f59e0b}
 .msg{color:#7f1d1d;font-size:12px;margin-top:3px}
+.failures ul{margin:0;padding-left:20px}.failures li{margin:4px 0}.failures .msg{font-size:13px}
 .note{color:#475569;font-size:12.5px}
 footer{color:#64748b;font-size:12px;margin-top:30px}
 """
@@ -73,7 +74,8 @@ def _availability_card(group: t.Mapping[str, t.Any]) -> str:
         verdict = _badge("served throughout", "ok")
     else:
         verdict = _badge(f"served; {duration(band['unknown_seconds'])} not known", "neutral")
-    return (f'<div class="card availability" data-group="{esc(group["name"])}"><div class="small">pair</div>'
+    kind = "AppEngine pair" if group["kind"] == "engines" else "pair"
+    return (f'<div class="card availability" data-group="{esc(group["name"])}"><div class="small">{kind}</div>'
             f'<div class="big">{esc(group["name"])}</div>{verdict}'
             f'<div class="small">{duration(band["served_seconds"])} served of {duration(observed)} observed</div></div>')
 
@@ -90,6 +92,16 @@ def _cards(report: t.Mapping[str, t.Any]) -> str:
                  f'<div class="small">{len(backups)} backups, '
                  f'{len([a for a in backups if a.get("controller_path")])} kept on the controller</div></div>')
     return '<div class="cards">' + "".join(cards) + "</div>"
+
+
+def _failures(report: t.Mapping[str, t.Any]) -> str:
+    """The failed steps first, where a reader of a failed run looks."""
+    failed = [s for s in report["steps"] if s["status"] in ("failed", "unreachable")]
+    if not failed:
+        return ""
+    items = "".join(f'<li><b>{esc(s["host"])}</b> at {clock(s["start"])}, {esc(s["task"])}: '
+                    f'<span class="msg">{esc(s.get("message") or s["status"])}</span></li>' for s in failed)
+    return f'<h2>What failed</h2><div class="panel failures"><ul>{items}</ul></div>'
 
 
 def _timelines(report: t.Mapping[str, t.Any]) -> str:
@@ -198,6 +210,7 @@ wall time {duration(report['wall_seconds'])}</div></div>
 <div>{_badge(report['outcome'], 'ok' if ok else 'bad', 'outcome')}{mode}</div></div></header>
 <main>
 {_cards(report)}
+{_failures(report)}
 {_summary(report)}
 <h2>Timeline of each server</h2>
 {_timelines(report)}

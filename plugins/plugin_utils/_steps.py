@@ -14,7 +14,8 @@ import time
 import typing as t
 
 #: Steps that only decide or report; they are timed but not listed unless they fail.
-BOOKKEEPING = frozenset({"set_fact", "assert", "debug", "set_stats", "validate_argument_spec", "fail"})
+BOOKKEEPING = frozenset({"set_fact", "assert", "debug", "set_stats", "validate_argument_spec", "fail",
+                         "include_tasks", "include_role", "include_vars", "meta", "group_by", "add_host"})
 
 
 def short_action(action: str) -> str:
