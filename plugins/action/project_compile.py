@@ -81,7 +81,6 @@ class ActionModule(OperationAction):
                           msg=f"{host}: project_compile failed: {_failure(outcome)}")
         return result
 
-
     def _reattach(self, params: dict[str, t.Any], timeout: int, lost: OperationUnreachable,
                   task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         """Reconnect and learn the outcome of this run from the host's run record.

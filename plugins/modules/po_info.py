@@ -232,7 +232,7 @@ po_info:
           description:
             - When M(scada.redundancy.project_compile) recorded that compile (UTC, round-trip
               format); null with RV(po_info.projects.compiled_fingerprint). A runtime whose
-              service started earlier (RV(po_info.runtime.service.started)) does not run it yet.
+              service started earlier (C(started) in RV(po_info.runtime.service)) does not run it yet.
           type: str
         fingerprint:
           description: The project's content fingerprint. Only with O(fingerprints).
