@@ -101,11 +101,11 @@ def start_lab(tmp_path: pathlib.Path, change: pathlib.Path, **cost: float) -> La
 
 # -- triggers ------------------------------------------------------------------------------
 
-def operation_started(host: str, operation: str, occurrence: int = 1) -> Callable[[list[Event]], bool]:
-    """Matches once ``operation`` has started on ``host`` for the ``occurrence``-th time."""
+def operation_started(host: str, operation: str) -> Callable[[list[Event]], bool]:
+    """Matches once ``operation`` has started on ``host``."""
     def match(events: list[Event]) -> bool:
-        return sum(1 for e in events if e.kind == "operation" and e.host == host
-                   and e.data.get("operation") == operation) >= occurrence
+        return any(e.kind == "operation" and e.host == host and e.data.get("operation") == operation
+                   for e in events)
     return match
 
 
