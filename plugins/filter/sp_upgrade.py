@@ -127,7 +127,12 @@ class _Plan:
         second = active[0]
         first = backup if second == primary else primary
         fresh = self.below_target(hosts[second])
-        if fresh and self.below_target(hosts[first]) and self.statuses.get(first) != READY:
+        standby_status = self.statuses.get(first)
+        # A standby that runs must be in sync before its node goes first; one that does not run
+        # at all (a setup that failed on its node in an earlier run) gives the pair no backup
+        # to lose, and upgrading its node is what brings it back.
+        if (fresh and self.below_target(hosts[first]) and _status_text(standby_status).lower().startswith("standby")
+                and standby_status != READY):
             self.problems.append(f"pair {name}: the standby engine {first} is not in sync ({described}); "
                                  f"it must show {READY} before its node is upgraded")
         return {"name": name, "primary": primary, "backup": backup,
@@ -136,6 +141,7 @@ class _Plan:
                 # the active engine's node runs older software: upgrading the other node moves
                 # the active role to it (the pair's one failover)
                 "failover_expected": fresh,
+                "standby_running": _status_text(standby_status).lower().startswith("standby"),
                 "final_active": first if fresh else second,
                 "final_standby": second if fresh else first}
 

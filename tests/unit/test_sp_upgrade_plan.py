@@ -96,6 +96,7 @@ def test_crossed_actives_refuse_unless_extra_failovers_are_allowed():
 def test_reasons_not_to_start_are_named():
     cases = [
         (dict(statuses={"E1": "Active", "E1b": "Standby - Not Ready"}), "E1b is not in sync"),
+        (dict(statuses={"E1": "Active", "E1b": "Standby - Syncing Data"}), "E1b is not in sync"),
         (dict(statuses={"E1": "Standby - Ready", "E1b": READY}), "no engine active"),
         (dict(statuses={"E1": "Active", "E1b": "Active - Standby Not Available"}), "both engines active"),
         (dict(nodes={**NODES, "sp-a": {"platform": "P1", "version": None}}), "no System Platform version"),
@@ -115,3 +116,9 @@ def test_an_unmigrated_galaxy_plans_the_gr_node_only():
     result = plan(galaxy({}, upgrade_required=True), nodes=nodes, statuses={})
     assert result["problems"] == [] and result["complete"] is False
     assert result["layers"] == [] and result["gr"]["migrate"] is True and result["needed"] is True
+
+
+def test_a_standby_left_shut_down_by_a_failed_setup_does_not_stop_the_rerun():
+    result = plan(statuses={"E1": "Active - Standby Not Available", "E1b": "Shutdown"})
+    assert result["problems"] == [] and result["order"] == ["gr", "sp-b", "sp-a"]
+    assert result["pairs"][0]["standby_running"] is False
