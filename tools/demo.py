@@ -1,12 +1,17 @@
 """``make demo``: the whole redundant update of the lab pair, rehearsed on the twin.
 
-1. Start the lab plant (inventories/lab/twin-plant.yml): servers po-a (configured primary)
-   and po-b (standby), and the engineering workstation ews where the change was made.
+1. Start the lab plant (inventories/lab/twin-plant.yml): Power Operation servers po-a
+   (configured primary) and po-b (standby), the engineering workstation ews where the change
+   was made, and a System Platform galaxy: GR node sp-gr, E1 active on sp-a, E1b standby on
+   sp-b, on 2023.
 2. Take the change from the workstation: its project backup, fetched to the controller.
-3. Run playbooks/redundant_update.yml with that archive, with the step timings callback.
-4. Summarise: the steps with their durations (printed by the callback), the backups taken
-   with their SHA-256, and the pair's availability as the twin measured it (the gap, in
-   which neither server ran its I/O Server, must be zero).
+3. Run playbooks/redundant_update.yml with that archive, with the step timings callback: the
+   Power Operation pair standby first, then the galaxy to 2023 R2 SP1 (GR, sp-b, sp-a).
+4. Summarise (the run report callback also writes a JSON report and an HTML page for the
+   change board under build/demo/reports/): the steps with their durations (printed by the callback), the backups taken
+   with their SHA-256, the Power Operation pair's availability as the twin measured it (the
+   gap, in which neither server ran its I/O Server, must be zero), and for each engine pair
+   its failovers (exactly one) and its measured downtime.
 The plant is stopped at the end whatever happened.
 """
 
@@ -60,6 +65,25 @@ def summarise(env_timings: pathlib.Path) -> bool:
               f"{len(report['gaps'])} interval(s); handovers: {handovers or 'none'}")
         ok = ok and report["gap_seconds"] == 0
     print("  zero gap: the plant was supervised throughout" if ok else "  GAP: the plant was unsupervised")
+    return summarise_galaxies() and ok
+
+
+def summarise_galaxies() -> bool:
+    """Each engine pair's failovers (the procedure's promise: exactly one) and downtime."""
+    ok = True
+    for name, galaxy in json.loads(twin("galaxies")).items():
+        versions = sorted({p["software_version"] for p in galaxy["platforms"]})
+        print(f"\n== Galaxy {name}: version {galaxy['version']}, nodes at {', '.join(versions)}")
+        for pair, report in galaxy["pairs"].items():
+            statuses = ", ".join(f"{e} {s}" for e, s in report["statuses"].items())
+            print(f"  pair {pair}: {report['failovers']} failover(s); downtime "
+                  f"{report['downtime_seconds']:.2f}s ({report['modelled_downtime_seconds']:.1f} modelled "
+                  f"seconds) in {len(report['downtime'])} interval(s); now {statuses}")
+            ok = ok and report["failovers"] == 1
+    print("  one failover per pair, as the vendor procedure promises" if ok
+          else "  NOT one failover per pair")
+    for page in sorted((WORK / "reports").glob("redundant_update-*.html")):
+        print(f"\n== Run report for the change board: {page.relative_to(ROOT)} (and .json)")
     return ok
 
 
@@ -67,7 +91,8 @@ def main() -> int:
     shutil.rmtree(WORK, ignore_errors=True)
     timings = WORK / "timings.json"
     env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(collection_path()),
-           "ANSIBLE_CALLBACKS_ENABLED": "scada.redundancy.step_timings",
+           "ANSIBLE_CALLBACKS_ENABLED": "scada.redundancy.step_timings,scada.redundancy.run_report",
+           "SCADA_REDUNDANCY_REPORT_DIR": str(WORK / "reports"),
            "SCADA_REDUNDANCY_TIMINGS_FILE": str(timings),
            "ANSIBLE_NOCOLOR": os.environ.get("ANSIBLE_NOCOLOR", "1")}
     info = json.loads(twin("start", str(SPEC)))
