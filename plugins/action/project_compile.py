@@ -39,6 +39,9 @@ _SHOWN_MESSAGES = 5
 #: Seconds the host waits on a running compile per attach call, and between reconnect attempts.
 _ATTACH_WAIT = 30
 _RECONNECT_PAUSE = 2.0
+#: Run record states after which the compile runs again, and what each means.
+_COMPILE_AGAIN = {"unknown": "never started",
+                  "abandoned": "was ended with the connection, so its outcome was never learnt"}
 
 
 class ActionModule(OperationAction):
@@ -86,8 +89,9 @@ class ActionModule(OperationAction):
         """Reconnect and learn the outcome of this run from the host's run record.
 
         'done' and 'failed' are the compile's own outcome; 'running' is waited on; 'unknown'
-        means the compile never started, so it runs now. The host may take a while to answer
-        again: attempts go on until the compile's own timeout has passed since the loss.
+        (the compile never started) and 'abandoned' (its process ended with the connection,
+        so its outcome was never learnt) compile once more. The host may take a while to
+        answer again: attempts go on until the compile's own timeout has passed since the loss.
         """
         host = task_vars.get("inventory_hostname")
         display.warning(f"{host}: the connection was lost during the compile ({lost}); "
@@ -110,12 +114,14 @@ class ActionModule(OperationAction):
             state = record.get("state")
             display.v(f"compile run {params['run_id']} after reconnecting: {state}", host=host)
             if state == "done":
-                return {**record["result"], "reattached": True}
+                return {**record["result"], "reattached": state}
             if state == "failed":
                 raise OperationFailed("project_compile", str(record.get("msg")),
                                       str(record.get("category") or "error"))
-            if state == "unknown":
-                return self.operation("project_compile", params)
+            if state in _COMPILE_AGAIN:
+                display.warning(f"{host}: the compile {_COMPILE_AGAIN[state]}; compiling again")
+                again = self.operation("project_compile", dict(params, run_id=uuid.uuid4().hex))
+                return {**again, "reattached": state}
             if time.monotonic() >= deadline:
                 raise OperationFailed("project_compile", f"the compile is still running on the host "
                                       f"{timeout}s after the connection was lost", "timeout")

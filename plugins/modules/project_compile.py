@@ -44,8 +44,9 @@ description:
     the result or failed with the message). If the connection drops while the host compiles,
     the module reconnects (for up to O(timeout) seconds) and reports the outcome of that same
     run from its record, waiting while it still runs; it compiles again only when the record
-    shows the compile never started. RV(reattached) says so. A host ansible cannot reach at
-    all is reported unreachable at once, as by any module.
+    shows the compile never started, or that the process running it is gone (ended with the
+    connection, so its outcome was never learnt). RV(reattached) says which. A host ansible
+    cannot reach at all is reported unreachable at once, as by any module.
 options:
   project:
     description:
@@ -108,11 +109,15 @@ EXAMPLES = r"""
 
 RETURN = r"""
 reattached:
-  description: The connection was lost during the compile and the outcome was read from the
-    host's run record after reconnecting.
-  returned: when the connection was lost and the compile had finished on the host
-  type: bool
-  sample: true
+  description:
+    - The connection was lost during the compile; what its run record on the host showed
+      after reconnecting. C(done) is the outcome reported; C(unknown) (the compile never
+      started) and C(abandoned) (its process was gone) mean the module compiled again and
+      reports that compile.
+  returned: when the connection was lost during the compile
+  type: str
+  choices: [done, unknown, abandoned]
+  sample: done
 project:
   description: The project compiled.
   returned: always

@@ -137,19 +137,27 @@ def test_a_runtime_that_never_reaches_running_rolls_the_standby_back(lab: Lab):
     assert_pair_served(lab)
 
 
-def test_a_connection_reset_during_the_compile_is_reattached_not_rerun(make_lab):
+@pytest.mark.parametrize("terminate, compiles, found", [
+    pytest.param(False, 1, "done", id="compile-goes-on"),
+    pytest.param(True, 2, "abandoned", id="compile-ended-with-the-connection"),
+])
+def test_a_connection_reset_during_the_compile_is_reattached_not_blindly_rerun(
+        make_lab, terminate, compiles, found):
+    """The compile goes on without the connection: its outcome is read from the host, one
+    compile in all. The host ended it with the connection: compiled once more, knowingly."""
     lab = make_lab(compile=200.0)  # 2 s: long enough to cut the connection during it
     mark = lab.mark()
     with when(lab, operation_started("po-b", "project_compile"),
-              lambda: lab.plant.inject("po-b", "reset_during_command", count=1)) as fired:
+              lambda: lab.plant.inject("po-b", "reset_during_command", count=1,
+                                       terminate=terminate)) as fired:
         run = lab.update()
     assert fired.is_set()
     assert lab.events(mark, "wsman.fault_fired", "po-b"), "the reset must have cut the compile"
     assert run.rc == 0, run.output
-    compiles = [e for e in lab.events(mark, "po.compile", "po-b") if e.data["state"] == "started"]
-    assert len(compiles) == 1, "the compile must be found finished, not run a second time"
+    started = [e for e in lab.events(mark, "po.compile", "po-b") if e.data["state"] == "started"]
+    assert len(started) == compiles, f"{len(started)} compiles on po-b, {compiles} expected"
     compiled = run.task(ROLE + "Compile the standby's project (again, even if compiled)", "po-b")
-    assert compiled["result"].get("reattached"), compiled["result"]
+    assert compiled["result"].get("reattached") == found, compiled["result"]
     assert_backups_on_controller(lab, run)
     assert_holds_change(lab)
     assert_pair_served(lab)

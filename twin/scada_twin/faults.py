@@ -14,7 +14,9 @@ from typing import Any
 #: The fault kinds the twin understands, with what each does.
 KINDS = {
     "down": "the host's listeners refuse connections (connection refused)",
-    "reset_during_command": "the TCP connection is closed while a command is running",
+    "reset_during_command": "the TCP connection is closed while a command is running; with "
+                            "`terminate: true` the host also ends that command, as when WinRM "
+                            "drops the shell's processes",
     "slow": "every request to the host takes `seconds` longer",
     "quota": "the next Command answers WS-Man fault 0x803381A6 (quota exceeded)",
     "busy": "the next Send answers WS-Man fault 170 (busy)",

@@ -24,7 +24,8 @@
 #                   runs, then 'done' with the result or 'failed' with the message, so a controller
 #                   that lost the connection half-way learns what became of the compile
 #   attach          a run_id: answer that run's record instead of compiling (state 'unknown' when
-#                   there is none: the compile never started)
+#                   there is none: the compile never started; 'abandoned' when it is 'running' but
+#                   the process that wrote it is gone, ended with the connection)
 #   attach_wait     seconds to wait on the host for a 'running' record to end before answering
 param($Params)
 
@@ -123,13 +124,25 @@ function Write-CompileRun {
     [System.IO.File]::WriteAllText($LiteralPath, (ConvertTo-Json -InputObject $Record -Compress -Depth 8))
 }
 
+function Get-ProcessStamp {
+    # Process id and start time: together they name a process even after its id is reused.
+    param([int]$Id)
+    $process = Get-Process -Id $Id -ErrorAction SilentlyContinue
+    if ($null -eq $process -or $null -eq $process.StartTime) { return $null }
+    return "$Id@$($process.StartTime.ToUniversalTime().ToString('o'))"
+}
+
 function Wait-CompileRun {
-    # The run's record once it is no longer 'running', or as it is after Seconds.
+    # The run's record once it is no longer 'running', or as it is after Seconds; 'abandoned'
+    # when the process that wrote 'running' is gone.
     param([string]$LiteralPath, [double]$Seconds)
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
     while ($true) {
         if (-not (Test-Path -LiteralPath $LiteralPath -PathType Leaf)) { return [ordered]@{ state = 'unknown' } }
         $record = ConvertFrom-Json -InputObject ([System.IO.File]::ReadAllText($LiteralPath))
+        if ($record.state -eq 'running' -and (Get-ProcessStamp -Id ([int]$record.pid)) -ne [string]$record.process) {
+            return [ordered]@{ state = 'abandoned'; project = $record.project }
+        }
         if ($record.state -ne 'running' -or $clock.Elapsed.TotalSeconds -ge $Seconds) { return $record }
         Start-Sleep -Milliseconds 500
     }
@@ -186,7 +199,9 @@ $result = [ordered]@{
 if ($Params.check) { return $result }
 
 $runPath = Get-CompileRunPath -Install $install -RunId ([string]$Params.run_id)
-Write-CompileRun -LiteralPath $runPath -Record ([ordered]@{ state = 'running'; project = $entry.Name }) -First
+Write-CompileRun -LiteralPath $runPath -First -Record ([ordered]@{
+        state = 'running'; project = $entry.Name; pid = $PID; process = (Get-ProcessStamp -Id $PID)
+    })
 try {
     Restore-CompileHooks -Install $install
     $resultFile = New-ResultFilePath

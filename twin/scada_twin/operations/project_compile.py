@@ -13,7 +13,11 @@ Builder would.
 With ``run_id`` the run leaves a record, ``<[CtEdit]Data>\\scada.redundancy\\compile-runs\\<run_id>.json``
 ('running', then 'done' with the result or 'failed' with the message); ``attach`` answers
 that record (waiting up to ``attach_wait`` modelled seconds for a running one) instead of
-compiling, so a controller whose connection was cut learns what became of the compile.
+compiling, so a controller whose connection was cut learns what became of the compile. A
+'running' record whose process is gone is 'abandoned': the script checks the recorded
+process id; the twin keeps the running commands' cancel flags. A command ended by the host
+(``reset_during_command`` with ``terminate``) writes nothing after the compile, as a killed
+PowerShell would not; the twin still puts the hooks back (the next run would).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from ..power_operation import PowerOperationError
 from ..power_operation.compile_hooks import FAILURE_KEY, SUCCESS_KEY
 from ..power_operation.compiler import COMPILE_LOG, CompileResult
 from ..power_operation.install import CTEDIT
+from ..shell.process import ProcessTerminated
 from . import Call, OperationError, operation
 from . import _po
 
@@ -41,6 +46,8 @@ MESSAGE_TYPES = ("ERROR", "FATAL", "WARNING")
 _CMD_ECHO = re.compile(r'^cmd\.exe /d /c >"(?P<file>[^"]+)" echo (?P<text>.*)$')
 _ANSWER = re.compile(r"(ok|failed)\s+(\d+)(?:\s+(\d+))?")
 RESULT_FOLDER = "C:\\Windows\\Temp"
+#: (host, run record path) -> the cancel flag of the command running that compile.
+_RUNNING: dict[tuple[int, str], threading.Event] = {}
 
 
 @operation("project_compile")
@@ -62,14 +69,18 @@ def project_compile(host: "Host", call: Call) -> dict[str, Any]:
             return result
         record = _run_path(install, str(params.get("run_id") or ""))
         _write_run(host, record, {"state": "running", "project": entry.name}, first=True)
+        _RUNNING[(id(host), record or "")] = call.io.cancelled
         try:
             try:
-                result = _compile_run(host, install, entry, projects, set_fp, result, params)
+                result = _compile_run(host, install, entry, projects, set_fp, result, params,
+                                      call.io.cancelled)
             except FileSystemError as exc:
                 raise _po.file_error(exc) from None
         except OperationError as exc:
             _write_run(host, record, {"state": "failed", "msg": exc.msg, "category": exc.category})
             raise
+        finally:
+            _RUNNING.pop((id(host), record or ""), None)
         _write_run(host, record, {"state": "done", "result": result})
         return result
     except FileSystemError as exc:
@@ -106,13 +117,20 @@ def _attach(host: "Host", install: _po.Install, run_id: str, wait: float) -> dic
         if not host.fs.is_file(path):
             return {"state": "unknown"}
         record = json.loads(host.fs.read(path))
+        if record.get("state") == "running" and _RUNNING.get((id(host), path), _GONE).is_set():
+            return {"state": "abandoned", "project": record.get("project")}
         if record.get("state") != "running" or time.monotonic() >= deadline:
             return record
         time.sleep(0.01)
 
 
+_GONE = threading.Event()  # what a record whose process no longer runs looks up
+_GONE.set()
+
+
 def _compile_run(host: "Host", install: _po.Install, entry: _po.Entry, projects: list[str],
-                 set_fp: str, result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+                 set_fp: str, result: dict[str, Any], params: dict[str, Any],
+                 killed: threading.Event) -> dict[str, Any]:
     messages_path = f"{entry.path}\\{params.get('messages_file') or COMPILE_LOG}"
     before = host.fs.read(messages_path) if host.fs.is_file(messages_path) else None
     _restore_hooks(host, install)
@@ -121,6 +139,8 @@ def _compile_run(host: "Host", install: _po.Install, entry: _po.Entry, projects:
         _set_hooks(host, install, result_file)
         outcome = _compile(host, install, entry.name, float(params.get("timeout") or 1800))
         answer = _run_hook(host, outcome, result_file)
+        if killed.is_set():  # PowerShell was ended while Graphics Builder compiled
+            raise ProcessTerminated()
     finally:
         _restore_hooks(host, install)
         if host.fs.is_file(result_file):

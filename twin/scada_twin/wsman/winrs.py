@@ -157,7 +157,7 @@ class WinRS:
 
     def _command(self, request: WsmanRequest, context: RequestContext) -> bytes:
         shell = self._shell(request)
-        if self._take_fault("quota", request):
+        if self._take_fault("quota", request) is not None:
             raise errors.quota_exceeded()
         line = request.body.find("rsp:CommandLine", NS)
         if line is None:
@@ -179,7 +179,7 @@ class WinRS:
 
     def _send(self, request: WsmanRequest, context: RequestContext) -> bytes:
         shell = self._shell(request)
-        if self._take_fault("busy", request):
+        if self._take_fault("busy", request) is not None:
             raise errors.busy()
         for stream in request.body.findall("rsp:Send/rsp:Stream", NS):
             command = shell.command(stream.get("CommandId"))
@@ -200,7 +200,10 @@ class WinRS:
             while not command.poll(min(_POLL_SLICE, max(0.0, deadline - time.monotonic()))):
                 if context.closing.is_set():
                     raise ConnectionReset()
-                if self._take_fault("reset_during_command", request):
+                reset = self._take_fault("reset_during_command", request)
+                if reset is not None:
+                    if reset.get("terminate"):  # the host drops the shell's processes too
+                        command.process.terminate()
                     raise ConnectionReset()
                 if time.monotonic() >= deadline:
                     raise errors.operation_timeout()
@@ -243,12 +246,13 @@ class WinRS:
         shell.commands.clear()
         self._record("winrs.shell_deleted", shell_id=shell.id)
 
-    def _take_fault(self, kind: str, request: WsmanRequest) -> bool:
-        """Consume one armed fault of ``kind``; recorded on the timeline when it fires."""
-        if self.host.faults.take(self.host.name, kind) is None:
-            return False
-        self._record("wsman.fault_fired", fault=kind, action=request.action.rsplit("/", 1)[-1])
-        return True
+    def _take_fault(self, kind: str, request: WsmanRequest) -> dict | None:
+        """Consume one armed fault of ``kind`` and return its parameters (None: none armed);
+        recorded on the timeline when it fires."""
+        params = self.host.faults.take(self.host.name, kind)
+        if params is not None:
+            self._record("wsman.fault_fired", fault=kind, action=request.action.rsplit("/", 1)[-1])
+        return params
 
     def _record(self, kind: str, **data: object) -> None:
         self.host.timeline.record(self.host.name, kind, **data)
