@@ -48,11 +48,15 @@ function Get-ServiceProcessStart {
     # When the service's process started (UTC, round-trip format): the runtime loads the
     # compiled project then, so a compile recorded later is not running yet. $null when stopped.
     param([string]$Name)
+    # Also $null when Windows will not say (then a pending Restart All is not detected).
     $cim = @(Get-CimInstance -ClassName Win32_Service -ErrorAction SilentlyContinue | Where-Object { $_.Name -eq $Name })
     if ($cim.Count -eq 0 -or -not $cim[0].ProcessId) { return $null }
-    $process = Get-Process -Id $cim[0].ProcessId -ErrorAction SilentlyContinue
-    if ($null -eq $process -or $null -eq $process.StartTime) { return $null }
-    return $process.StartTime.ToUniversalTime().ToString('o')
+    try {
+        return (Get-Process -Id $cim[0].ProcessId -ErrorAction Stop).StartTime.ToUniversalTime().ToString('o')
+    }
+    catch {
+        return $null
+    }
 }
 
 function New-ProcessStates {

@@ -126,10 +126,17 @@ function Write-CompileRun {
 
 function Get-ProcessStamp {
     # Process id and start time: together they name a process even after its id is reused.
+    # $null when there is no such process or Windows will not say when it started (the id
+    # reused by a protected process).
     param([int]$Id)
-    $process = Get-Process -Id $Id -ErrorAction SilentlyContinue
-    if ($null -eq $process -or $null -eq $process.StartTime) { return $null }
-    return "$Id@$($process.StartTime.ToUniversalTime().ToString('o'))"
+    if ($Id -le 0) { return $null }
+    try {
+        $process = Get-Process -Id $Id -ErrorAction Stop
+        return "$Id@$($process.StartTime.ToUniversalTime().ToString('o'))"
+    }
+    catch {
+        return $null
+    }
 }
 
 function Wait-CompileRun {
