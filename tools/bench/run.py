@@ -45,7 +45,7 @@ def options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--fleet-scale", type=float, default=1.0)
     args = parser.parse_args(argv)
     if args.smoke:
-        args.transfer, args.scale, args.update_reps = "2x1", 0.02, 1
+        args.transfer, args.scale, args.update_reps = "4x1", 0.02, 1
         args.fleet, args.fleet_reps, args.fleet_scale = "1", 1, 0.02
     args.only = [name for name in args.only.split(",") if name]
     unknown = set(args.only) - set(BENCHMARKS)
