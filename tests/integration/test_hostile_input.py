@@ -20,6 +20,8 @@ SETUP = "C:\\Media\\SP2023R2SP1\\setup.exe"
 TOOL = "C:\\Site\\Tools\\EngineStatus.exe"
 ARCHIVE = "D:\\Backups\\hostile.ctz"
 FAST_WAIT = {"timeout": 5, "long_poll": 2, "poll_interval": 0.5}
+#: A System Platform case takes about a second on a loaded 2-core machine: scale with the count.
+PLAYBOOK_TIMEOUT = 300 + 3 * 9 * hostile.CASES_PER_MODULE
 
 POWER_OPERATION = [
     hostile.Target("host_info", "po-b", {"data_drive": "D:"}, check_mode=False),
@@ -65,7 +67,7 @@ def test_every_module_is_a_target():
 def _run_batch(plant, targets, tmp_path):
     batch = hostile.cases(targets, explicit=FOUND)
     playbook = hostile.write_playbook(tmp_path / "hostile.yml", batch)
-    run = run_playbook(playbook, inventory(plant, tmp_path / "inventory.yml"), tmp_path, timeout=600)
+    run = run_playbook(playbook, inventory(plant, tmp_path / "inventory.yml"), tmp_path, timeout=PLAYBOOK_TIMEOUT)
     plain = [r for r in run.results if "(plain)" in r["task"] and r["status"] != "ok"]
     assert not plain, f"plain arguments must succeed: {plain}"
     found = hostile.problems(batch, run.results, run.output)
@@ -82,13 +84,13 @@ def _run_batch(plant, targets, tmp_path):
     return batch, run
 
 
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(PLAYBOOK_TIMEOUT + 120)
 def test_power_operation_modules_take_hostile_arguments_cleanly(make_plant, tmp_path):
     plant = make_plant(plant_spec(["po-a", "po-b"]))
     _run_batch(plant, POWER_OPERATION, tmp_path)
 
 
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(PLAYBOOK_TIMEOUT + 120)
 def test_system_platform_modules_take_hostile_arguments_cleanly(make_plant, tmp_path):
     plant = make_plant(sp_plant_spec())
     for host in plant.hosts.values():
