@@ -210,8 +210,9 @@ def sp_upgrade_plan(galaxy_info: t.Mapping[str, t.Any], nodes: t.Mapping[str, t.
     engine statuses to wait for afterwards), ``pairs`` (per pair: the engine active now, the
     node upgraded first and second, the final active and standby engines), ``final_expect``,
     ``order`` (every node, GR first), ``undeployed`` platforms, ``needed`` (anything to do)
-    and a one-line ``summary``. While the galaxy must be migrated its engines cannot be read: the plan then covers the GR node only (``complete`` is false) and is made again
-    after the migration.
+    and a one-line ``summary``. While the galaxy must be migrated its engines cannot be read:
+    the plan then covers the GR node only (``complete`` is false) and is made again after the
+    migration.
     """
     if not isinstance(nodes, t.Mapping) or not isinstance(statuses, t.Mapping):
         raise AnsibleFilterError("sp_upgrade_plan: nodes and statuses must be mappings")
