@@ -40,7 +40,9 @@ def test_waits_for_a_failover(sp_plant, tmp_path):
         run = run_task(sp_plant, tmp_path, "engine_redundancy",
                        {"command": COMMAND, "expect": {"E1b": "active",
                                                        "E1": ["Standby - Ready"]},
-                        "timeout": 120, "long_poll": 5, "poll_interval": 0.5}, "-v",
+                        # the twin counts host seconds in modelled time (time_scale 0.01):
+                        # 500 of them are the 5 real seconds a host would wait per call
+                        "timeout": 120, "long_poll": 500, "poll_interval": 0.5}, "-v",
                        hosts="sp-b")
     finally:
         timer.cancel()

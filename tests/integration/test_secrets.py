@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import json
+import pathlib
 import secrets as random_secrets
+import tempfile
 
 import pytest
 
@@ -56,13 +58,21 @@ def _environment(tmp_path):
     callbacks = ["record_results", "scada.redundancy.step_timings"]
     if (ROOT / "plugins" / "callback" / "run_report.py").exists():
         callbacks.append("scada.redundancy.run_report")
-    (tmp_path / "tmp").mkdir(exist_ok=True)
     return {"ANSIBLE_LOG_PATH": str(tmp_path / "ansible.log"),
             "ANSIBLE_CALLBACKS_ENABLED": ",".join(callbacks),
             "SCADA_REDUNDANCY_TIMINGS_FILE": str(tmp_path / "timings.json"),
             "SCADA_REDUNDANCY_REPORT_DIR": str(tmp_path / "report"),
             "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
-            "TMPDIR": str(tmp_path / "tmp")}
+            "TMPDIR": str(_short_tmp(tmp_path))}
+
+
+def _short_tmp(tmp_path):
+    """The runs' TMPDIR: a short path, since ansible-core 2.21 binds a unix socket there (its
+    local RPC server) and a socket path over 107 bytes cannot be bound; searched like tmp_path."""
+    marker = tmp_path / "tmpdir.txt"
+    if not marker.exists():
+        marker.write_text(tempfile.mkdtemp(prefix="scs-", dir="/tmp"), encoding="utf-8")
+    return pathlib.Path(marker.read_text(encoding="utf-8"))
 
 
 def _inputs(tmp_path):
@@ -116,6 +126,7 @@ def _assert_nothing_leaked(plant, tmp_path, runs: list[PlaybookRun]):
     found = [f"output of run {n}: {leak}" for n, run in enumerate(runs)
              for leak in leaks.find_in_bytes(run.output.encode("utf-8"), SECRETS)]
     found += leaks.find_in_files(tmp_path, SECRETS, skip=skip)
+    found += leaks.find_in_files(_short_tmp(tmp_path), SECRETS)
     found += leaks.find_on_hosts(plant, SECRETS)
     assert not found, "secrets leaked:\n" + "\n".join(found)
     log = (tmp_path / "ansible.log").read_text(encoding="utf-8")
