@@ -126,7 +126,8 @@ def test_two_pairs_upgrade_in_two_phases_with_one_failover_each(make_plant, tmp_
 def test_partner_not_reachable_during_the_deploy_then_a_rerun_completes(make_plant, tmp_path):
     plant = two_pair_galaxy(make_plant)
     plant.inject("sp-a", "sp_unreachable")
-    failed = upgrade(plant, tmp_path)
+    # the statuses are read on a run-time node here, not on the GR host
+    failed = upgrade(plant, tmp_path, system_platform_upgrade_status_host="sp-b")
     assert failed.rc != 0
     found = failures(failed)
     assert any(host == "gr" and "cascade deploy of P2 failed" in msg and "not reachable" in msg
@@ -135,8 +136,12 @@ def test_partner_not_reachable_during_the_deploy_then_a_rerun_completes(make_pla
     assert setups(plant, "sp-a") == 0
     assert all(p["active"] in ("E1", "E2") and p["failovers"] == 0 for p in pairs(plant).values())
 
+    # the step's wait was not started after the failed deploy
+    assert not [r for r in failed.results if r["task"].startswith("Wait for each pair") and r["host"] == "sp-b"
+                and r["status"] != "skipped"]
+
     plant.clear("sp-a", "sp_unreachable")
-    rerun = upgrade(plant, tmp_path)
+    rerun = upgrade(plant, tmp_path, system_platform_upgrade_status_host="sp-b")
     assert_upgraded_with_one_failover_per_pair(plant, rerun)
     # setup ran once per node: the rerun skipped what was done
     assert (setups(plant, "gr"), setups(plant, "sp-b"), setups(plant, "sp-a")) == (1, 1, 1)
