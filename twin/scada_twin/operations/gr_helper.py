@@ -222,19 +222,14 @@ class _Helper:
         if not self.connect(True) or not self.resolve(names):
             return False
         before = self.statuses(names)
-        ok, changed_any = True, False
         if mode == "collection":
             op = self.model(lambda g: g.deploy(names, cascade=False, **options))
             ok = self.record_op(op, "Deploy", names)
             changed_any = ok
         else:
-            for name in names:
-                op = self.model(lambda g, n=name: g.deploy([n], cascade=cascade, **options))
-                done = self.record_op(op, "Deploy", [name])
-                changed_any = changed_any or done
-                ok = ok and done
-                if not done and not continue_on_error:
-                    break
+            ok, changed_any = self.each_instance(
+                names, "Deploy", lambda g, n: g.deploy([n], cascade=cascade, **options),
+                continue_on_error)
         return self.finish(names, before, ok, changed_any and (cascade or action != "skipDeploy"))
 
     def _undeploy(self) -> bool:
@@ -247,15 +242,26 @@ class _Helper:
         if not self.connect(True) or not self.resolve(names):
             return False
         before = self.statuses(names)
+        ok, changed_any = self.each_instance(
+            names, "Undeploy", lambda g, n: g.undeploy([n], cascade=cascade, **options),
+            continue_on_error)
+        return self.finish(names, before, ok, changed_any and cascade)
+
+    def each_instance(self, names: list[str], verb: str, call: Any,
+                      continue_on_error: bool) -> tuple[bool, bool]:
+        """One GRAccess call per instance, as GRHelper.cs makes them: (all succeeded, any did).
+
+        Stops at the first failure unless ``continue_on_error``.
+        """
         ok, changed_any = True, False
         for name in names:
-            op = self.model(lambda g, n=name: g.undeploy([n], cascade=cascade, **options))
-            done = self.record_op(op, "Undeploy", [name])
+            op = self.model(lambda g, n=name: call(g, n))
+            done = self.record_op(op, verb, [name])
             changed_any = changed_any or done
             ok = ok and done
             if not done and not continue_on_error:
                 break
-        return self.finish(names, before, ok, changed_any and cascade)
+        return ok, changed_any
 
     def _upload(self) -> bool:
         names = self.objects_required()
