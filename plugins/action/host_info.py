@@ -11,6 +11,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._host_info import read_host_info
 
 _DRIVE = re.compile(r"^[A-Za-z]:$")
 
@@ -25,6 +26,4 @@ class ActionModule(OperationAction):
         drive = args["data_drive"] or ""
         if drive and not _DRIVE.match(drive):
             raise AnsibleActionFail(f"data_drive must be a drive letter with a colon, such as 'D:', not {drive!r}")
-        params = {"data_drive": drive,
-                  "system_platform_pattern": args["system_platform_pattern"]}
-        return {"host_info": self.operation("host_info", params)}
+        return {"host_info": read_host_info(self.verbs, drive, args["system_platform_pattern"])}

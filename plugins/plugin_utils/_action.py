@@ -16,6 +16,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbCall, run_verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
     OperationFailed,
     OperationUnreachable,
@@ -63,6 +64,10 @@ class OperationAction(ActionBase):
     def operation(self, name: str, params: dict[str, t.Any], data: bytes | None = None) -> dict[str, t.Any]:
         """Run one operation on this task's host and return its result document."""
         return run_operation(self._connection, name, params, data=data, display=display).data
+
+    def verbs(self, step: str, calls: t.Sequence[VerbCall]) -> list[t.Any]:
+        """Run a batch of agent verbs on this task's host (one PowerShell); their values."""
+        return run_verbs(self._connection, step, calls, display=display)
 
 
 def _check_option_shapes(spec: dict[str, dict[str, t.Any]], given: t.Mapping[str, t.Any]) -> None:

@@ -105,14 +105,14 @@ def run_operation(connection: t.Any, operation: str, params: t.Mapping[str, t.An
         # library as it is (requests' ConnectionError), not as AnsibleConnectionFailure.
         raise OperationUnreachable(f"{operation}: {to_text(exc)}") from exc
     elapsed = time.monotonic() - start
-    document = _parse_document(to_text(stdout, errors="surrogate_or_replace"))
+    document = parse_document(to_text(stdout, errors="surrogate_or_replace"))
     stderr_text = to_text(stderr, errors="surrogate_or_replace").strip()
     if rc != 0 or document is None or document.get("failed"):
         raise _failure(operation, rc, document, stderr_text)
     return OperationResult(document, elapsed)
 
 
-def _parse_document(stdout: str) -> dict[str, t.Any] | None:
+def parse_document(stdout: str) -> dict[str, t.Any] | None:
     """The one JSON object the host printed; tolerant of stray lines before it."""
     text = stdout.strip()
     candidates = [text] + [line for line in reversed(text.splitlines()) if line.startswith("{")]

@@ -102,7 +102,7 @@ def test_hostile_values_never_change_the_script_sent(plant, plant_inventory, tmp
         assert run.task("facts", "po-a")["status"] == "ok", run.output
     sent = plant.timeline.events(kind="operation")
     assert len(sent) == 2 * (1 + len(HOSTILE))
-    assert {e.data["script_sha256"] for e in sent} == {sent[0].data["script_sha256"]}
+    assert {e.data["code_sha256"] for e in sent} == {sent[0].data["code_sha256"]}
     commands = plant.timeline.events(kind="winrs.command")
     assert commands, "the twin must record each command line it received"
     assert len({e.data["command_sha256"] for e in commands}) == 1

@@ -23,6 +23,7 @@ a playbook per attempt, so a failing case is reported whole instead (task name, 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib
 import os
 import pathlib
@@ -283,22 +284,34 @@ def _short(value: Any, limit: int = 600) -> str:
 
 # -- the code the host received ------------------------------------------------------------
 def code_hashes_sent(plant: Any) -> dict[str, set[str]]:
-    """{operation: {code_sha256, ...}} over every operation the plant's hosts ran."""
+    """{code unit: {sha256, ...}} over everything the plant's hosts ran.
+
+    A unit is ``operation:<name>`` (an operation's script with its libraries) or
+    ``verb:<name>`` (one agent verb script, whichever step sent it).
+    """
     sent: dict[str, set[str]] = {}
     for event in plant.timeline.events(kind="operation"):
-        sent.setdefault(event.data["operation"], set()).add(event.data["code_sha256"])
+        if "verb_sha256" in event.data:
+            for verb, digest in event.data["verb_sha256"].items():
+                sent.setdefault(f"verb:{verb}", set()).add(digest)
+        else:
+            sent.setdefault(f"operation:{event.data['operation']}", set()).add(event.data["code_sha256"])
     return sent
 
 
-def shipped_code_hashes(operations: set[str]) -> dict[str, str]:
-    """The code_sha256 each operation has when sent as the collection ships it."""
-    from ansible_collections.scada.redundancy.plugins.plugin_utils import _operation
+def shipped_code_hashes(units: set[str]) -> dict[str, str]:
+    """The sha256 each code unit has as the collection ships it."""
+    from ansible_collections.scada.redundancy.plugins.plugin_utils import _agent, _operation
     from scada_twin.operations import code_sha256
 
     hashes = {}
-    for name in operations:
+    for unit in units:
+        kind, name = unit.split(":", 1)
+        if kind == "verb":
+            hashes[unit] = hashlib.sha256(_agent.verb_script(name).encode("utf-8")).hexdigest()
+            continue
         script = _operation.load_script(name)
         libraries = [{"name": lib, "script": _operation.load_script(f"lib/{lib}")}
                      for lib in _operation.required_libraries(script)]
-        hashes[name] = code_sha256(script, libraries)
+        hashes[unit] = code_sha256(script, libraries)
     return hashes

@@ -27,11 +27,11 @@ def test_command_line_is_the_encoded_bootstrap_under_the_recognised_prefix():
 
 def test_request_is_one_ascii_json_line_whatever_the_values():
     hostile = {"a": "x'\n; $(calc) `whoami` é€😀\0"}
-    request = _operation.build_request("host_info", hostile)
+    request = _operation.build_request("po_setup", hostile)
     assert request.endswith(b"\n") and request.count(b"\n") == 1
     decoded = json.loads(request)
     assert decoded["params"] == hostile
-    assert decoded["script"] == (SCRIPTS / "host_info.ps1").read_text(encoding="utf-8")
+    assert decoded["script"] == (SCRIPTS / "po_setup.ps1").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("script", OPERATION_SCRIPTS, ids=lambda p: p.stem)
@@ -47,7 +47,7 @@ def test_every_operation_script_carries_its_marker_and_has_a_twin_handler(script
     ("garbage", "the host did not return a result (rc=1): boom"),
 ])
 def test_failures_carry_the_hosts_message(stdout, msg):
-    failure = _operation._failure("host_info", 1, _operation._parse_document(stdout), "boom")
+    failure = _operation._failure("host_info", 1, _operation.parse_document(stdout), "boom")
     assert failure.msg == msg
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from .. import operations
+from .. import agent, operations
 from . import ansible_legacy, ansible_manifest, cmdline
 from ..stats import POWERSHELL_PROCESSES
 from .process import Process, ProcessIO, ProcessTerminated, ThreadProcess, finished
@@ -35,6 +35,9 @@ def start_command(host: "Host", command: str, arguments: list[str], user: str) -
     except cmdline.UnsupportedCommand as exc:
         return _refused(str(exc))
     script = invocation.script
+    if agent.AGENT_MARKER in script:
+        # run_agent charges the PowerShell start itself, after reading the request.
+        return ThreadProcess(lambda io: agent.run_agent(host, io, user), "agent")
     if operations.BOOTSTRAP_MARKER in script:
         # run_bootstrap charges the PowerShell start itself, after reading the request.
         return ThreadProcess(lambda io: operations.run_bootstrap(host, io, user), "bootstrap")

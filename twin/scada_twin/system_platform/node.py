@@ -45,6 +45,11 @@ SMS_SERVER_KEY = "Common Platform.ASBRuntime.ManagementServerName"
 SMS_PORT_KEY = "Common Platform.ASBRuntime.ManagementServerPort"
 INSTALL_DIR_KEY = "FeatureForm.SInstallDir"
 
+#: Windows Installer's Add/Remove Programs entry of the product; setup keeps it current.
+#: (Microsoft, "Uninstall Registry Key": DisplayName, DisplayVersion, InstallLocation.)
+UNINSTALL_KEY = ("HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\"
+                 "{AVEVA-System-Platform}")
+
 EXIT_OK = 0
 EXIT_RESTART_REQUIRED = 3010
 EXIT_FAILED = 1603
@@ -75,6 +80,7 @@ class Node:
         self.last_install: dict[str, Any] | None = None
         self._write_load_balancing(spec.load_balancing.enabled,
                                    spec.load_balancing.objects_per_group)
+        self._write_uninstall_entry()
 
     # -- reachability ----------------------------------------------------------------------
     @property
@@ -123,6 +129,12 @@ class Node:
             self.rebooting = True
             op.add([self._reboot(op)])
             return op.start()
+
+    def _write_uninstall_entry(self) -> None:
+        registry = self.host.registry
+        registry.set_value(UNINSTALL_KEY, "DisplayName", self.spec.display_name)
+        registry.set_value(UNINSTALL_KEY, "DisplayVersion", self.software_version)
+        registry.set_value(UNINSTALL_KEY, "InstallLocation", self.install_location)
 
     # -- load balancing, SMS ---------------------------------------------------------------
     def load_balancing(self) -> dict[str, Any]:
@@ -203,6 +215,7 @@ class Node:
             self.sms = {"server": str(response[SMS_SERVER_KEY]),
                         "port": int(response.get(SMS_PORT_KEY) or 443)}
         self.last_install = {"version": version, "keys": sorted(response)}
+        self._write_uninstall_entry()
         self.installing = False
         self.pending_restart = True
         op.data.update(exit_code=EXIT_RESTART_REQUIRED, restart_required=True, changed=True)

@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, scada.redundancy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The controller's side of each agent verb's contract: one constructor per verb.
+
+Each function's parameters are the verb's ``param`` block, name for name: a parameter without
+a default is ``Mandatory`` there (tests/unit/test_agent_contract.py compares the two). Build
+calls only through these, so the arguments a verb receives are exactly those it declares.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbCall
+
+
+def host_facts() -> VerbCall:
+    """Computer name, system drive, Windows caption and version, the connecting account."""
+    return VerbCall("host_facts", {})
+
+
+def volume_get(drive: str = "") -> VerbCall:
+    """A drive's size and free space (the system drive when ``drive`` is ''), or ``exists: false``."""
+    return VerbCall("volume_get", {"drive": drive})
+
+
+def registry_subkeys(path: str, names: t.Sequence[str] = ()) -> VerbCall:
+    """The subkeys of ``path`` with the ``names`` values of each, or ``exists: false``."""
+    return VerbCall("registry_subkeys", {"path": path, "names": list(names)})

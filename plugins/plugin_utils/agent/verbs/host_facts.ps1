@@ -1,0 +1,15 @@
+# scada.redundancy:verb host_facts
+# The computer's name, its Windows edition and version, and the connecting account
+# (Win32_OperatingSystem; WindowsIdentity.GetCurrent and WindowsPrincipal.IsInRole).
+param()
+
+$os = Get-CimInstance -ClassName Win32_OperatingSystem
+$identity = [Security.Principal.WindowsIdentity]::GetCurrent()
+$principal = New-Object -TypeName Security.Principal.WindowsPrincipal -ArgumentList $identity
+[ordered]@{
+    computer_name = $env:COMPUTERNAME
+    os_caption = [string]$os.Caption
+    os_version = [string]$os.Version
+    user = $identity.Name
+    is_admin = $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
+}

@@ -1,0 +1,87 @@
+"""The agent protocol end to end on a twin host: the shipped bootstrap's command line, the
+request the controller builds, the twin binding arguments as PowerShell binds a splat.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _agent, _verbs
+from scada_twin import agent
+
+from winrs_harness import make_host, run
+
+
+def _agent_run(host, calls, step="test_step", request=None):
+    line = _agent.agent_command_line()
+    stdin = request if request is not None else _agent.build_request(step, calls)
+    result = run(host, line, [], [(stdin, True)])
+    return result, json.loads(result.stdout)
+
+
+def test_command_line_is_the_encoded_agent_under_the_recognised_prefix():
+    line = _agent.agent_command_line()
+    decoded = base64.b64decode(line.split()[-1]).decode("utf-16-le")
+    assert decoded.startswith(agent.AGENT_MARKER)
+    assert len(line) < 8191  # cmd.exe's limit
+
+
+def test_request_is_one_ascii_json_line_whatever_the_values():
+    hostile = "x'\n; $(calc) `whoami` é€😀\0"
+    request = _agent.build_request("s", [_verbs.volume_get(hostile), _verbs.volume_get("C:")])
+    assert request.endswith(b"\n") and request.count(b"\n") == 1
+    decoded = json.loads(request)
+    assert [v["name"] for v in decoded["verbs"]] == ["volume_get"], "each verb travels once"
+    assert decoded["verbs"][0]["script"] == _agent.verb_script("volume_get")
+    assert decoded["calls"][0]["args"] == {"drive": hostile}
+
+
+def test_a_batch_answers_each_call_in_order():
+    host = make_host()
+    result, answer = _agent_run(host, [_verbs.host_facts(), _verbs.volume_get(""),
+                                       _verbs.volume_get("Q:")])
+    assert result.rc == 0
+    facts, system, missing = (r["value"] for r in answer["results"])
+    assert facts["computer_name"] == "SCADA1"
+    assert system["drive"] == "C:" and system["exists"] is True
+    assert missing == {"drive": "Q:", "exists": False, "free_bytes": None, "size_bytes": None}
+    assert host.stats.snapshot()["powershell_processes"] == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"drive": "C:", "bogus": 1}, "A parameter cannot be found that matches parameter name 'bogus'"),
+    ({"names": []}, "missing mandatory parameters: path"),
+    ({"path": ""}, "Cannot bind argument to parameter 'path' because it is an empty string"),
+])
+def test_arguments_the_script_does_not_declare_are_refused_as_powershell_would(args, message):
+    verb = "volume_get" if "drive" in args else "registry_subkeys"
+    result, answer = _agent_run(make_host(), [_agent.VerbCall(verb, args), _verbs.host_facts()])
+    assert result.rc == 0
+    assert len(answer["results"]) == 1, "the calls after a failed one do not run"
+    failure = answer["results"][0]
+    assert failure["ok"] is False and failure["category"] == "invalid_arguments"
+    assert message in failure["msg"]
+
+
+def test_a_verb_the_collection_does_not_ship_is_refused():
+    request = json.dumps({"step": "s", "verbs": [{"name": "format_disk",
+                                                  "script": "# scada.redundancy:verb format_disk\nparam()\n"}],
+                          "calls": [{"verb": "format_disk", "args": {}}]}).encode() + b"\n"
+    result, answer = _agent_run(make_host(), [], request=request)
+    assert result.rc == 1 and answer["category"] == "unsupported"
+    assert b"unsupported verb 'format_disk'" in result.stderr
+
+
+def test_a_script_whose_marker_names_another_verb_is_refused():
+    request = json.loads(_agent.build_request("s", [_verbs.host_facts()]))
+    request["verbs"][0]["script"] = _agent.verb_script("volume_get")
+    result, answer = _agent_run(make_host(), [], request=json.dumps(request).encode() + b"\n")
+    assert result.rc == 1 and answer["category"] == "unsupported"
+
+
+def test_an_unreadable_request_is_a_protocol_failure():
+    result, answer = _agent_run(make_host(), [], request=b"not json\n")
+    assert result.rc == 1 and answer["category"] == "protocol"

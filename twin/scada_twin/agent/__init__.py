@@ -1,0 +1,111 @@
+"""The twin's side of the agent protocol: what ``agent.ps1`` does on a host (docs/design.md).
+
+A command whose decoded script carries the agent marker is served by :func:`run_agent`: it
+reads the request line ``{"step", "verbs": [{"name", "script"}], "calls": [{"verb", "args"}]}``,
+binds each call's arguments to the param block of the verb script it received, exactly as
+PowerShell binds a splat (:mod:`.binding`), and runs the verb's model from the one table in
+:mod:`.table`. The answer has the bootstrap's shape: ``{"results": [{"ok", "value"} |
+{"ok": false, "msg", "category"}]}``, stopping at the first failure. The twin never runs or
+interprets a verb's body; it models what the one Windows or vendor call in it does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..stats import OPERATION_PREFIX, POWERSHELL_PROCESSES
+from . import binding
+
+if TYPE_CHECKING:
+    from ..host import Host
+    from ..shell.process import ProcessIO
+
+AGENT_MARKER = "# scada.redundancy:agent v1"
+VERB_PREFIX = "verb."
+_VERB_MARKER = re.compile(r"^# scada\.redundancy:verb (?P<name>[a-z0-9_]+)\s*$", re.M)
+
+
+class VerbError(Exception):
+    """A verb's terminating error, with the category the bootstrap reports."""
+
+    def __init__(self, msg: str, category: str = "error") -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.category = category
+
+
+@dataclasses.dataclass
+class VerbContext:
+    """What a verb's model sees besides its bound arguments."""
+
+    host: "Host"
+    user: str
+    step: str
+    io: "ProcessIO"
+
+
+def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
+    """Serve one agent command; the exit code."""
+    from .table import VERBS  # the explicit table; importing it registers nothing
+
+    try:
+        request = json.loads(io.read_all() or b"")
+        step = str(request["step"])
+        scripts = {str(v["name"]): str(v["script"]) for v in request["verbs"]}
+        calls = [(str(c["verb"]), dict(c["args"])) for c in request["calls"]]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return _answer(io, {"failed": True, "category": "protocol",
+                            "msg": f"agent: the request could not be read: {exc}"}, 1)
+    for name, script in scripts.items():
+        marker = _VERB_MARKER.search(script)
+        if marker is None or marker.group("name") != name or name not in VERBS:
+            io.write_stderr(f"scada twin: unsupported verb {name!r}: the twin runs only the "
+                            f"collection's own agent verbs\r\n")
+            return _answer(io, {"failed": True, "category": "unsupported",
+                                "msg": f"unsupported verb {name}"}, 1)
+    host.timeline.record(host.name, "operation", operation=step, user=user,
+                         verbs=[verb for verb, _ in calls],
+                         verb_sha256={n: _sha256(s) for n, s in scripts.items()},
+                         code_sha256=code_sha256(scripts))
+    host.stats.count(POWERSHELL_PROCESSES)
+    host.stats.count(OPERATION_PREFIX + step)
+    host.costs.sleep(host.costs.powershell_start)
+    fault = host.faults.take(host.name, "operation_fails", operation=step)
+    if fault is not None:
+        return _answer(io, {"results": [{"ok": False, "category": "injected",
+                                         "msg": fault.get("message", f"injected failure of {step}")}]})
+    context = VerbContext(host, user, step, io)
+    results = []
+    for verb, args in calls:
+        host.stats.count(VERB_PREFIX + verb)
+        try:
+            if verb not in scripts:
+                raise VerbError(f"verb {verb} was not sent", "protocol")
+            bound = binding.bind(binding.parse_param_block(scripts[verb]), args, verb)
+            results.append({"ok": True, "value": VERBS[verb](context, **bound)})
+        except binding.BindingError as exc:
+            results.append({"ok": False, "msg": str(exc), "category": binding.CATEGORY})
+            break
+        except VerbError as exc:
+            results.append({"ok": False, "msg": exc.msg, "category": exc.category})
+            break
+    return _answer(io, {"results": results})
+
+
+def code_sha256(scripts: dict[str, str]) -> str:
+    """SHA-256 of the verb code a request carries: hostile values never change it."""
+    code = json.dumps(scripts, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+def _answer(io: "ProcessIO", document: dict[str, Any], rc: int = 0) -> int:
+    io.write_stdout(json.dumps(document, sort_keys=True) + "\r\n")
+    return rc
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
