@@ -14,6 +14,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._power_operation 
     KNOWN_PROCESSES,
     PROJECT_SOURCES,
     po_info_params,
+    read_po_info,
 )
 
 
@@ -30,7 +31,7 @@ class ActionModule(OperationAction):
     }
 
     def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        facts = self.operation("po_info", po_info_params(args))
+        facts = read_po_info(self, po_info_params(args))
         result: dict[str, t.Any] = {"po_info": facts}
         ctapi = facts.get("runtime", {}).get("ctapi") or {}
         if ctapi.get("error"):

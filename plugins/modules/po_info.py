@@ -35,12 +35,17 @@ description:
     documented programming interface; this module reads them through CtAPI (O(ctapi)) as
     follows. With the service stopped or pending, every process is C(Stopped) (or C(Stopping)
     / C(Starting)) and the role is C(offline). With the service running, one CtAPI connection
-    asks Cicode C(ServerInfoEx("Server", 0, <component>[, <cluster>])) for each server
-    process (C(I/O Server) is C(IOServer), C(Alarm), C(Trend), C(Report)); an answer of 1 or 0
-    means C(Running) (1 on the active server of the pair), no answer means C(Starting).
-    C(Client) and C(System Services) are C(Running) when CtAPI, which the runtime serves,
-    connects. C(Exception) cannot be observed this way.
-  - B(Redundancy role.) The C(ServerInfoEx) answer for O(redundancy_component) gives
+    asks Cicode C(ServerInfoEx) about each server process, as the Plant SCADA Cicode reference
+    defines it: C(ServerInfoEx("Alarm", 0, "Alarm"[, <cluster>])) (likewise C(Trend),
+    C(Report)) answers the active flag, 1 on the active server and 0 on an inactive one, and
+    means C(Running); the I/O server has no primary or standby (I/O redundancy is per device),
+    so C(ServerInfoEx("Server", 0, "IOServer")) is asked, whose answer is the server's name and
+    means C(Running). No answer (the call is redirected to the process holding the component,
+    and a hardware alarm is all there is when none does) means C(Starting). C(Client) and
+    C(System Services) are C(Running) when CtAPI, which the runtime serves, connects.
+    C(Exception) cannot be observed this way. The decisions are made on the controller; the
+    host only runs the Cicode calls (the C(ctapi_cicode) agent verb).
+  - B(Redundancy role.) The active flag of O(redundancy_component) gives
     RV(po_info.redundancy.role) C(active) (1) or C(standby) (0); no answer means C(offline).
     Without CtAPI (O(ctapi=false)) or when it cannot connect to a running service, the role is
     C(unknown) and the task warns. Which server is I(primary) is configuration; which is
@@ -111,9 +116,12 @@ options:
     default: 60
   redundancy_component:
     description:
-      - The Cicode component whose C(ServerInfoEx) answer gives the role.
+      - The server whose C(ServerInfoEx) active flag gives the role: C(Alarm), C(Trend) or
+        C(Report), the only servers the vendor gives an active flag (an I/O server has no
+        primary or standby).
     type: str
-    default: IOServer
+    choices: [Alarm, Trend, Report]
+    default: Alarm
   cluster:
     description:
       - Cluster name passed to C(ServerInfoEx). Default none, which makes Cicode use the
@@ -302,7 +310,7 @@ po_info:
         component:
           description: The component asked (O(redundancy_component)).
           type: str
-          sample: IOServer
+          sample: Alarm
         cluster:
           description: The cluster passed, null when none.
           type: str

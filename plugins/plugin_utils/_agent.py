@@ -32,8 +32,15 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import
 
 AGENT_DIR = os.path.join(os.path.dirname(__file__), "agent")
 VERB_DIR = os.path.join(AGENT_DIR, "verbs")
+RESOURCE_DIR = os.path.join(AGENT_DIR, "resources")
 _VERB_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_RESOURCE_LINE = re.compile(r"^# scada\.redundancy:resource ([a-z0-9_]+)\s*$", re.M)
 _text_cache: dict[str, str] = {}
+#: Categories of the exceptions a verb does not categorise itself, by .NET type name.
+EXCEPTION_CATEGORIES = (
+    ("ParameterBinding", "invalid_arguments"), ("ItemNotFound", "not_found"),
+    ("FileNotFound", "not_found"), ("DirectoryNotFound", "not_found"),
+    ("UnauthorizedAccess", "access_denied"), ("IOException", "io"))
 
 
 class VerbCall(t.NamedTuple):
@@ -50,6 +57,12 @@ class VerbError(t.NamedTuple):
     category: str
 
 
+def exception_category(type_name: t.Any) -> str:
+    """The category of an uncategorised exception, from its .NET type name."""
+    return next((category for part, category in EXCEPTION_CATEGORIES
+                 if part in str(type_name or "")), "error")
+
+
 def _read(path: str) -> str:
     if path not in _text_cache:
         with open(path, encoding="utf-8") as handle:
@@ -64,6 +77,22 @@ def verb_script(verb: str) -> str:
     return _read(os.path.join(VERB_DIR, f"{verb}.ps1"))
 
 
+def verb_resources(verb: str) -> list[str]:
+    """The resources (constant child-process scripts) a verb names in its resource lines."""
+    return _RESOURCE_LINE.findall(verb_script(verb))
+
+
+def resource_script(name: str) -> str:
+    if not _VERB_NAME.match(name):
+        raise ValueError(f"not a resource name: {name!r}")
+    return _read(os.path.join(RESOURCE_DIR, f"{name}.ps1"))
+
+
+def core_script() -> str:
+    """The agent's constant core, which every request carries."""
+    return _read(os.path.join(AGENT_DIR, "core.ps1"))
+
+
 def shipped_verbs() -> list[str]:
     """Every verb the collection ships, by file name."""
     return sorted(name[:-4] for name in os.listdir(VERB_DIR) if name.endswith(".ps1"))
@@ -75,18 +104,49 @@ def agent_command_line() -> str:
     return COMMAND_PREFIX + base64.b64encode(script.encode("utf-16-le")).decode("ascii")
 
 
-def build_request(step: str, calls: t.Sequence[VerbCall]) -> bytes:
-    """The stdin of one batch: the step's name, each needed verb once, and the calls."""
+class Repeat(t.NamedTuple):
+    """A long poll: run the batch again every ``interval`` seconds on the host until its
+    answer's digest differs from ``until_changed`` (a digest the host gave before) or
+    ``max_wait`` seconds pass."""
+
+    until_changed: str
+    max_wait: float
+    interval: float
+
+
+def build_request(step: str, calls: t.Sequence[VerbCall], repeat: Repeat | None = None) -> bytes:
+    """The stdin of one batch: the agent's core, the step's name, each needed verb and
+    resource once, the calls, and how to repeat them (or null)."""
     names = list(dict.fromkeys(call.verb for call in calls))
-    request = {"step": step,
+    resources = list(dict.fromkeys(r for name in names for r in verb_resources(name)))
+    request = {"core": core_script(), "step": step,
+               "repeat": repeat._asdict() if repeat is not None else None,
                "verbs": [{"name": name, "script": verb_script(name)} for name in names],
+               "resources": [{"name": name, "script": resource_script(name)} for name in resources],
                "calls": [{"verb": call.verb, "args": dict(call.args)} for call in calls]}
     return json.dumps(request, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
 
 
+class Answer(t.NamedTuple):
+    """A batch's values, the digest of the host's answer (for :class:`Repeat`), and the
+    seconds the host waited in a long poll."""
+
+    values: list[t.Any]
+    digest: str
+    waited: float
+
+
 def run_verbs(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
               display: t.Any = None, tolerate: t.Collection[str] = ()) -> list[t.Any]:
-    """Run ``calls`` in order on the connection's host in one PowerShell; their values.
+    """Run ``calls`` in order on the connection's host in one PowerShell; their values."""
+    return run_batch(connection, step, calls, display=display, tolerate=tolerate).values
+
+
+def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
+              repeat: Repeat | None = None, display: t.Any = None,
+              tolerate: t.Collection[str] = ()) -> Answer:
+    """Run ``calls`` in order on the connection's host in one PowerShell (repeated there as
+    ``repeat`` says); the :class:`Answer`.
 
     A verb failure whose category is in ``tolerate`` comes back as a :class:`VerbError` in
     its place (the calls after it are not run and come back as None); any other failure
@@ -100,7 +160,7 @@ def run_verbs(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
     start = time.monotonic()
     try:
         rc, stdout, stderr = connection.exec_command(agent_command_line(),
-                                                     in_data=build_request(step, calls),
+                                                     in_data=build_request(step, calls, repeat),
                                                      sudoable=False)
     except (AnsibleConnectionFailure, OSError) as exc:
         raise OperationUnreachable(f"{step}: {to_text(exc)}") from exc
@@ -115,7 +175,8 @@ def run_verbs(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
         if answer.get("ok"):
             values[index] = answer.get("value")
             continue
-        error = VerbError(str(answer.get("msg") or "failed"), str(answer.get("category") or "error"))
+        error = VerbError(str(answer.get("msg") or "failed"),
+                          str(answer.get("category") or exception_category(answer.get("type"))))
         if error.category not in tolerate:
             raise OperationFailed(step, error.msg, error.category, rc)
         values[index] = error
@@ -127,4 +188,4 @@ def run_verbs(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
     if display is not None:
         display.vvv(f"scada.redundancy: {step}: answered in {time.monotonic() - start:.2f}s",
                     host=getattr(connection, "_winrm_host", None))
-    return values
+    return Answer(values, str(document.get("digest") or ""), float(document.get("waited") or 0.0))

@@ -15,6 +15,8 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _po_runtime_state as state
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._runtime import (
     DEFAULT_PROCESSES,
     DEFAULT_SERVICE_PATTERNS,
@@ -37,7 +39,8 @@ CTAPI_OPTIONS: dict[str, dict[str, t.Any]] = {
     "ctapi_user": {"type": "str"},
     "ctapi_password": {"type": "str", "no_log": True},
     "ctapi_timeout": {"type": "int", "default": 60},
-    "redundancy_component": {"type": "str", "default": "IOServer"},
+    "redundancy_component": {"type": "str", "default": "Alarm",
+                             "choices": list(state.ROLE_COMPONENTS)},
     "cluster": {"type": "str"},
 }
 
@@ -54,7 +57,7 @@ PO_INFO_DEFAULTS: dict[str, t.Any] = {
     "ctapi_user": "",
     "ctapi_password": "",
     "ctapi_timeout": 60,
-    "redundancy_component": "IOServer",
+    "redundancy_component": "Alarm",
     "cluster": "",
 }
 
@@ -99,12 +102,41 @@ def po_info_params(args: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
                                 f"known: {', '.join(KNOWN_PROCESSES)}")
     if not params["runtime_service_pattern"]:
         raise AnsibleActionFail("runtime_service_pattern needs at least one pattern")
-    if not params["redundancy_component"]:
-        raise AnsibleActionFail("redundancy_component must not be empty")
-    check_cicode_name(params["redundancy_component"], "redundancy_component")
+    if params["redundancy_component"] not in state.ROLE_COMPONENTS:
+        raise AnsibleActionFail(
+            f"redundancy_component must be one of {', '.join(state.ROLE_COMPONENTS)}, not "
+            f"{params['redundancy_component']!r}: only for those servers is ServerInfoEx type 0 "
+            f"the active flag (Plant SCADA Cicode reference, ServerInfoEx); I/O servers have no "
+            f"primary or standby")
     check_cicode_name(params["cluster"], "cluster")
     check_timeout(params["ctapi_timeout"], "ctapi_timeout")
     return params
+
+
+def read_po_info(action: t.Any, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """po_info's document: the install and projects from the host's po_info operation, then,
+    where the runtime may be running, its processes and live role read through CtAPI and
+    decided here (:mod:`._po_runtime_state`)."""
+    facts = action.operation("po_info", {**params, "ctapi": False})
+    service = facts["runtime"]["service"]
+    if not (params["ctapi"] and facts["installed"]
+            and (service is None or service["status"] == "Running")):
+        return facts
+    components = state.probe_components(params["processes"], params["redundancy_component"])
+    dll = params["ctapi_dll"] or f"{str(facts['paths']['bin']).rstrip(chr(92))}\\CtApi.dll"
+    answer = action.verbs("po_info", [_verbs.ctapi_cicode(
+        dll, state.probe_commands(components, params["cluster"]), user=params["ctapi_user"],
+        password=params["ctapi_password"], timeout=params["ctapi_timeout"],
+        powershell=params["ctapi_powershell"])])[0]
+    connected = bool(answer["connected"])
+    values = state.answers(components, answer)
+    facts["runtime"]["ctapi"] = {"used": True, "connected": connected, "error": answer["error"]}
+    facts["runtime"]["processes"] = state.process_states(
+        params["processes"], connected, values, service_present=service is not None)
+    if connected or service is None:
+        role, flag = state.role(connected, values, params["redundancy_component"])
+        facts["redundancy"].update(role=role, server_info_ex=flag)
+    return facts
 
 
 def read_install(action: t.Any, fingerprints: bool = False, projects: t.Iterable[str] = (),
@@ -119,4 +151,4 @@ def read_install(action: t.Any, fingerprints: bool = False, projects: t.Iterable
     results.
     """
     args = {**options, "fingerprints": fingerprints, "projects": list(projects), "ctapi": ctapi}
-    return action.operation("po_info", po_info_params(args))
+    return read_po_info(action, po_info_params(args))

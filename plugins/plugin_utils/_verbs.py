@@ -28,3 +28,31 @@ def volume_get(drive: str = "") -> VerbCall:
 def registry_subkeys(path: str, names: t.Sequence[str] = ()) -> VerbCall:
     """The subkeys of ``path`` with the ``names`` values of each, or ``exists: false``."""
     return VerbCall("registry_subkeys", {"path": path, "names": list(names)})
+
+
+def file_read(path: str, max_bytes: int = 16777216) -> VerbCall:
+    """A small file's bytes (base64), or ``exists: false``; larger than ``max_bytes`` fails."""
+    return VerbCall("file_read", {"path": path, "max_bytes": max_bytes})
+
+
+def service_list(patterns: t.Sequence[str] = (), names: t.Sequence[str] = ()) -> VerbCall:
+    """Services whose display name is ``-like`` a pattern or whose name is one of ``names``."""
+    return VerbCall("service_list", {"patterns": list(patterns), "names": list(names)})
+
+
+def service_wait(name: str, status: str, timeout: float) -> VerbCall:
+    """Block until the service has ``status`` (a ServiceControllerStatus name), or fail timeout."""
+    return VerbCall("service_wait", {"name": name, "status": status, "timeout": timeout})
+
+
+def service_control(name: str, action: str) -> VerbCall:
+    """Ask the Service Control Manager to ``start`` or ``stop`` a service, without waiting."""
+    return VerbCall("service_control", {"name": name, "action": action})
+
+
+def ctapi_cicode(dll: str, commands: t.Sequence[str] = (), user: str = "", password: str = "",
+                 timeout: int = 60, powershell: str = "") -> VerbCall:
+    """Cicode calls over one local CtAPI connection; never fails for CtAPI's sake."""
+    return VerbCall("ctapi_cicode", {"dll": dll, "commands": list(commands), "user": user,
+                                     "password": password, "timeout": timeout,
+                                     "powershell": powershell})

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from support import hostile
 from support.ansible_run import run_playbook
 from support.plants import inventory, plant_spec
 
@@ -64,8 +65,10 @@ def test_reports_install_projects_and_the_roles_of_a_pair(plant, tmp_path):
     assert active["redundancy"]["server_info_ex"] == 1
     assert standby["redundancy"]["role"] == "standby"
     assert standby["redundancy"]["server_info_ex"] == 0
-    io = next(p for p in standby["runtime"]["processes"] if p["name"] == "I/O Server")
-    assert io == {"name": "I/O Server", "state": "Running", "active": False}
+    rows = {p["name"]: p for p in standby["runtime"]["processes"]}
+    # Primary and standby do not apply to I/O servers (Cicode reference, ServerInfoEx).
+    assert rows["I/O Server"] == {"name": "I/O Server", "state": "Running", "active": None}
+    assert rows["Alarm"] == {"name": "Alarm", "state": "Running", "active": False}
 
 
 def test_roles_change_when_the_primary_runtime_stops(plant, tmp_path):
@@ -79,7 +82,7 @@ def test_roles_change_when_the_primary_runtime_stops(plant, tmp_path):
     assert {p["state"] for p in stopped["runtime"]["processes"]} == {"Stopped"}
     assert stopped["runtime"]["ctapi"]["used"] is False
     assert taken_over["redundancy"] == {"role": "active", "server_info_ex": 1,
-                                        "component": "IOServer", "cluster": None}
+                                        "component": "Alarm", "cluster": None}
 
 
 def test_fingerprints_are_the_twin_reference_values(plant, tmp_path):
@@ -128,6 +131,8 @@ def test_missing_ctapi_library_warns_and_leaves_the_role_unknown(plant, tmp_path
     ("{processes: [Bogus]}", "no way to read the state of Bogus"),
     ("{cluster: 'x\"); Shutdown(\"'}", "cluster must be letters, digits and underscores"),
     ("{ctapi_timeout: 0}", "ctapi_timeout must be between"),
+    # the I/O server has no active flag: the old default would have reported nobody active
+    ("{redundancy_component: IOServer}", "redundancy_component must be one of"),
     ("{project_source: registry}", "project_source"),
     ("{unknown_option: 1}", "unknown_option"),
 ])
@@ -182,9 +187,13 @@ def test_hostile_values_never_change_the_script_sent(plant, tmp_path):
         if len(value) > 3:
             assert value not in run.output  # the password is never shown
     sent = plant.timeline.events(kind="operation")
-    assert len(sent) == 1 + len(HOSTILE)
-    assert {e.data["script_sha256"] for e in sent} == {sent[0].data["script_sha256"]}
-    assert len({e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")}) == 1
+    # each run: the po_info operation, then the agent asking CtAPI (no runtime service found)
+    assert len(sent) == 2 * (1 + len(HOSTILE))
+    code = hostile.code_hashes_sent(plant)
+    assert all(len(hashes) == 1 for hashes in code.values()), code
+    assert code == {unit: {digest} for unit, digest in hostile.shipped_code_hashes(set(code)).items()}
+    # two constant command lines: the operation bootstrap and the agent
+    assert len({e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")}) == 2
 
 
 @pytest.mark.parametrize("source", ["folders", "graphics_builder"])

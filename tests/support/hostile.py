@@ -308,7 +308,13 @@ def shipped_code_hashes(units: set[str]) -> dict[str, str]:
     for unit in units:
         kind, name = unit.split(":", 1)
         if kind == "verb":
-            hashes[unit] = hashlib.sha256(_agent.verb_script(name).encode("utf-8")).hexdigest()
+            if name == "core":
+                text = _agent.core_script()
+            elif name.startswith("resource:"):
+                text = _agent.resource_script(name[len("resource:"):])
+            else:
+                text = _agent.verb_script(name)
+            hashes[unit] = hashlib.sha256(text.encode("utf-8")).hexdigest()
             continue
         script = _operation.load_script(name)
         libraries = [{"name": lib, "script": _operation.load_script(f"lib/{lib}")}

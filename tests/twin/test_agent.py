@@ -62,15 +62,16 @@ def test_arguments_the_script_does_not_declare_are_refused_as_powershell_would(a
     assert result.rc == 0
     assert len(answer["results"]) == 1, "the calls after a failed one do not run"
     failure = answer["results"][0]
-    assert failure["ok"] is False and failure["category"] == "invalid_arguments"
+    assert failure["ok"] is False and failure["category"] is None
+    assert _agent.exception_category(failure["type"]) == "invalid_arguments"
     assert message in failure["msg"]
 
 
 def test_a_verb_the_collection_does_not_ship_is_refused():
-    request = json.dumps({"step": "s", "verbs": [{"name": "format_disk",
-                                                  "script": "# scada.redundancy:verb format_disk\nparam()\n"}],
-                          "calls": [{"verb": "format_disk", "args": {}}]}).encode() + b"\n"
-    result, answer = _agent_run(make_host(), [], request=request)
+    request = json.loads(_agent.build_request("s", [_verbs.host_facts()]))
+    request["verbs"] = [{"name": "format_disk", "script": "# scada.redundancy:verb format_disk\nparam()\n"}]
+    request["calls"] = [{"verb": "format_disk", "args": {}}]
+    result, answer = _agent_run(make_host(), [], request=json.dumps(request).encode() + b"\n")
     assert result.rc == 1 and answer["category"] == "unsupported"
     assert b"unsupported verb 'format_disk'" in result.stderr
 
@@ -85,3 +86,23 @@ def test_a_script_whose_marker_names_another_verb_is_refused():
 def test_an_unreadable_request_is_a_protocol_failure():
     result, answer = _agent_run(make_host(), [], request=b"not json\n")
     assert result.rc == 1 and answer["category"] == "protocol"
+
+
+def test_a_core_that_is_not_the_shipped_one_is_refused():
+    request = json.loads(_agent.build_request("s", [_verbs.host_facts()]))
+    request["core"] = "Remove-Item C:\\ -Recurse"
+    result, answer = _agent_run(make_host(), [], request=json.dumps(request).encode() + b"\n")
+    assert result.rc == 1 and answer["category"] == "unsupported"
+
+
+def test_a_repeated_batch_answers_at_once_when_its_answer_changed_and_waits_when_not():
+    host = make_host()
+    calls = [_verbs.volume_get("C:")]
+    _, first = _agent_run(host, calls)
+    changed = _agent.build_request("s", calls, _agent.Repeat("not-this-digest", 30.0, 1.0))
+    _, again = _agent_run(host, [], request=changed)
+    assert again["digest"] == first["digest"] and again["waited"] == 0.0
+    same = _agent.build_request("s", calls, _agent.Repeat(first["digest"], 0.05, 0.01))
+    _, waited = _agent_run(host, [], request=same)
+    assert waited["digest"] == first["digest"]
+    assert host.stats.snapshot()["verb.volume_get"] > 3, "the host polled until max_wait"

@@ -12,10 +12,10 @@ Errors carry the messages Windows / PowerShell give, so handlers can pass them o
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import threading
 from typing import Callable, Iterable, Protocol
 
+from .wildcard import like
 from .scheduler import Scheduler
 from .wallclock import round_trip_now
 from .timeline import Timeline
@@ -134,7 +134,7 @@ class ServiceManager:
         patterns = ([display_name_like] if isinstance(display_name_like, str)
                     else list(display_name_like))
         return [s for s in self.list()
-                if any(fnmatch.fnmatchcase(s.display_name.lower(), p.lower()) for p in patterns)]
+                if any(like(s.display_name, p) for p in patterns)]
 
     # -- control ---------------------------------------------------------------------------
     def start(self, name: str) -> None:

@@ -17,6 +17,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..shell.process import ProcessTerminated
 from ..stats import OPERATION_PREFIX, POWERSHELL_PROCESSES
 from . import binding
 
@@ -25,8 +26,10 @@ if TYPE_CHECKING:
     from ..shell.process import ProcessIO
 
 AGENT_MARKER = "# scada.redundancy:agent v1"
+CORE_MARKER = "# scada.redundancy:agent-core v1"
 VERB_PREFIX = "verb."
 _VERB_MARKER = re.compile(r"^# scada\.redundancy:verb (?P<name>[a-z0-9_]+)\s*$", re.M)
+_RESOURCE_MARKER = re.compile(r"^# scada\.redundancy:resource (?P<name>[a-z0-9_]+)\s*$", re.M)
 
 
 class VerbError(Exception):
@@ -46,6 +49,7 @@ class VerbContext:
     user: str
     step: str
     io: "ProcessIO"
+    resources: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
@@ -54,12 +58,18 @@ def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
 
     try:
         request = json.loads(io.read_all() or b"")
+        core = str(request["core"])
+        repeat = request["repeat"]
         step = str(request["step"])
         scripts = {str(v["name"]): str(v["script"]) for v in request["verbs"]}
+        resources = {str(r["name"]): str(r["script"]) for r in request["resources"]}
         calls = [(str(c["verb"]), dict(c["args"])) for c in request["calls"]]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         return _answer(io, {"failed": True, "category": "protocol",
                             "msg": f"agent: the request could not be read: {exc}"}, 1)
+    if not core.startswith(CORE_MARKER):
+        return _answer(io, {"failed": True, "category": "unsupported",
+                            "msg": "the request's core is not the collection's agent core"}, 1)
     for name, script in scripts.items():
         marker = _VERB_MARKER.search(script)
         if marker is None or marker.group("name") != name or name not in VERBS:
@@ -67,10 +77,16 @@ def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
                             f"collection's own agent verbs\r\n")
             return _answer(io, {"failed": True, "category": "unsupported",
                                 "msg": f"unsupported verb {name}"}, 1)
+    for name, script in resources.items():
+        marker = _RESOURCE_MARKER.search(script)
+        if marker is None or marker.group("name") != name:
+            return _answer(io, {"failed": True, "category": "unsupported",
+                                "msg": f"unsupported resource {name}"}, 1)
+    code = {"core": core, **scripts, **{f"resource:{n}": s for n, s in resources.items()}}
     host.timeline.record(host.name, "operation", operation=step, user=user,
                          verbs=[verb for verb, _ in calls],
-                         verb_sha256={n: _sha256(s) for n, s in scripts.items()},
-                         code_sha256=code_sha256(scripts))
+                         verb_sha256={n: _sha256(s) for n, s in code.items()},
+                         code_sha256=code_sha256(code))
     host.stats.count(POWERSHELL_PROCESSES)
     host.stats.count(OPERATION_PREFIX + step)
     host.costs.sleep(host.costs.powershell_start)
@@ -78,8 +94,30 @@ def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
     if fault is not None:
         return _answer(io, {"results": [{"ok": False, "category": "injected",
                                          "msg": fault.get("message", f"injected failure of {step}")}]})
-    context = VerbContext(host, user, step, io)
-    results = []
+    context = VerbContext(host, user, step, io, resources)
+    waited = 0.0  # modelled seconds slept between polls: the host's clock in a long poll
+    while True:
+        results = _run_calls(host, context, scripts, calls)
+        digest = hashlib.sha256(json.dumps(results, sort_keys=True).encode("utf-8")).hexdigest()
+        if not repeat or repeat.get("until_changed") is None or digest != repeat["until_changed"] \
+                or not all(r["ok"] for r in results):
+            break
+        left = float(repeat["max_wait"]) - waited
+        if left <= 0:
+            break
+        pause = max(0.001, min(float(repeat["interval"]), left))
+        if not host.costs.sleep(pause, io.cancelled):
+            raise ProcessTerminated()
+        waited += pause
+    return _answer(io, {"results": results, "digest": digest, "waited": round(waited, 3)})
+
+
+def _run_calls(host: "Host", context: VerbContext, scripts: dict[str, str],
+               calls: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Each call in order, stopping at the first failure (the core's Invoke-AgentCalls)."""
+    from .table import VERBS
+
+    results: list[dict[str, Any]] = []
     for verb, args in calls:
         host.stats.count(VERB_PREFIX + verb)
         try:
@@ -88,12 +126,14 @@ def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
             bound = binding.bind(binding.parse_param_block(scripts[verb]), args, verb)
             results.append({"ok": True, "value": VERBS[verb](context, **bound)})
         except binding.BindingError as exc:
-            results.append({"ok": False, "msg": str(exc), "category": binding.CATEGORY})
+            results.append({"ok": False, "msg": str(exc), "category": None,
+                            "type": binding.EXCEPTION_TYPE})
             break
         except VerbError as exc:
-            results.append({"ok": False, "msg": exc.msg, "category": exc.category})
+            results.append({"ok": False, "msg": exc.msg, "category": exc.category,
+                            "type": "System.InvalidOperationException"})
             break
-    return _answer(io, {"results": results})
+    return results
 
 
 def code_sha256(scripts: dict[str, str]) -> str:

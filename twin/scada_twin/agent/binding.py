@@ -21,8 +21,8 @@ import dataclasses
 import re
 from typing import Any
 
-#: The error category the agent bootstrap gives ParameterBindingException.
-CATEGORY = "invalid_arguments"
+#: What the agent reports of a binding failure: the exception's type, no category of its own.
+EXCEPTION_TYPE = "System.Management.Automation.ParameterBindingException"
 _PARAMETER = re.compile(
     r"(?P<attributes>(?:\[[A-Za-z]+\([^\]]*\)\]\s*)*)"
     r"(?:\[(?P<type>[A-Za-z.]+(?:\[\])?)\]\s*)?"

@@ -6,10 +6,13 @@ follows is named in its docstring.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from ..registry import RegistryError
-from . import VerbContext
+from ..services import ServiceError
+from ..wildcard import like
+from . import VerbContext, VerbError
 
 SYSTEM_DRIVE = "C:"
 
@@ -59,3 +62,89 @@ def registry_subkeys(ctx: VerbContext, path: str, names: list[str] | None) -> di
         listed.append({"name": subkey,
                        "values": {name: present.get(name.lower()) for name in names or []}})
     return {"exists": True, "subkeys": listed}
+
+
+def file_read(ctx: VerbContext, path: str, max_bytes: int) -> dict[str, Any]:
+    """Test-Path -PathType Leaf, then File.ReadAllBytes (Microsoft, "File.ReadAllBytes")."""
+    fs = ctx.host.fs
+    if not fs.is_file(path):
+        return {"exists": False, "size": None, "base64": None}
+    size = fs.size(path)
+    if size > max_bytes:
+        raise VerbError(f"{path} is {size} bytes, more than the {max_bytes} this read allows",
+                        "too_large")
+    return {"exists": True, "size": size, "base64": base64.b64encode(fs.read(path)).decode("ascii")}
+
+
+#: Win32_Service reports State with spaces and StartMode in its own words
+#: (Microsoft, "Win32_Service class": State "Start Pending", StartMode "Auto").
+_WMI_STATES = {"StartPending": "Start Pending", "StopPending": "Stop Pending"}
+_WMI_START_MODES = {"Automatic": "Auto", "AutomaticDelayedStart": "Auto"}
+
+
+def service_list(ctx: VerbContext, patterns: list[str] | None, names: list[str] | None) -> dict[str, Any]:
+    """Win32_Service by DisplayName -like a pattern or Name -contains (both case-insensitive),
+    sorted by name; StartTime of the service's process (Microsoft, "Process.StartTime")."""
+    services = ctx.host.services
+    wanted = {n.lower() for n in names or []}
+    listed = []
+    for state in services.list():
+        if not (state.name.lower() in wanted
+                or any(like(state.display_name, p) for p in patterns or [])):
+            continue
+        started = services.process_started(state.name)
+        listed.append({"name": state.name, "display_name": state.display_name,
+                       "state": _WMI_STATES.get(state.status, state.status),
+                       "start_mode": _WMI_START_MODES.get(state.start_type, state.start_type),
+                       "delayed_autostart": state.start_type == "AutomaticDelayedStart",
+                       "process_id": 0 if started is None else _pid(state.name),
+                       "started": started})
+    return {"services": listed}
+
+
+def service_wait(ctx: VerbContext, name: str, status: str, timeout: float) -> dict[str, Any]:
+    """ServiceController.WaitForStatus: returns at the status, else TimeoutException
+    (Microsoft, "ServiceController.WaitForStatus Method"). The wait is in modelled seconds."""
+    services = ctx.host.services
+    current = _service_state(ctx, name).status
+    if current != status and not services.wait_status(name, status, ctx.host.costs.scaled(timeout)):
+        now = services.get(name).status
+        raise VerbError(f"service {name} did not reach {status} within {timeout}s (it is {now})",
+                        "timeout")
+    return {"status": services.get(name).status}
+
+
+def service_control(ctx: VerbContext, name: str, action: str) -> dict[str, Any]:
+    """ServiceController.Start / Stop: InvalidOperationException when the service already
+    runs (Start) or is not started (Stop), or cannot accept control messages (pending)
+    (Microsoft, "ServiceController.Start Method", "ServiceController.Stop Method")."""
+    services = ctx.host.services
+    state = _service_state(ctx, name)
+    try:
+        if action == "start":
+            if state.status in ("Running", "StartPending"):
+                raise VerbError(f"Cannot start service {name} on computer '.'. An instance of "
+                                f"the service is already running.", "service_error")
+            services.start(name)
+        elif action == "stop":
+            if state.status in ("Stopped", "StopPending"):
+                raise VerbError(f"Cannot stop {name} service on computer '.'. The service has "
+                                f"not been started.", "service_error")
+            services.stop(name)
+        else:
+            raise VerbError(f"action must be start or stop, not '{action}'", "invalid_arguments")
+    except ServiceError as exc:
+        raise VerbError(str(exc), "service_error") from None
+    return {"status": services.get(name).status}
+
+
+def _service_state(ctx: VerbContext, name: str) -> Any:
+    try:
+        return ctx.host.services.get(name)
+    except ServiceError:
+        # new ServiceController(name) fails on first use when there is no such service.
+        raise VerbError(f"Service {name} was not found on computer '.'.", "not_found") from None
+
+
+def _pid(name: str) -> int:
+    return 1000 + sum(map(ord, name.lower())) % 60000

@@ -37,6 +37,7 @@ class PowerOperation:
                  costs: CostModel) -> None:
         self.spec = spec
         self.host_name = host_name
+        self.computer_name = computer_name
         self.timeline = timeline
         self._fs = fs
         self._registry = registry

@@ -1,0 +1,73 @@
+# scada.redundancy:agent-core v1
+# The agent's work, sent on stdin by the launcher's caller (docs/design.md): bind each call's
+# arguments to its verb's param block by splatting, run the calls in order, answer in JSON.
+param($request)
+
+function New-AgentError {
+  # A terminating error whose category the controller reads.
+  param([string]$Message, [string]$Category)
+  $err = New-Object -TypeName System.InvalidOperationException -ArgumentList $Message
+  $err.Data['category'] = $Category
+  $err
+}
+
+function Write-AgentAnswer {
+  param($Document)
+  $text = ConvertTo-Json -InputObject $Document -Compress -Depth 20
+  if ($console) { [Console]::Out.WriteLine($text) } else { $text }
+}
+
+try {
+  $verbs = @{}
+  foreach ($v in @($request.verbs)) {
+    $verbs[[string]$v.name] = [Management.Automation.Language.Parser]::ParseInput([string]$v.script, "$($v.name).ps1", [ref]$null, [ref]$null).GetScriptBlock()
+  }
+  # Constant texts a verb gives a child process (its resource lines name them).
+  $AgentResources = @{}
+  foreach ($r in @($request.resources)) { $AgentResources[[string]$r.name] = [string]$r.script }
+}
+catch {
+  Write-AgentAnswer @{ failed = $true; category = 'protocol'; msg = "agent: the request could not be read: $($_.Exception.Message)" }
+  exit 1
+}
+
+function Invoke-AgentCalls {
+  # Each call in order; stops at the first failure.
+  $results = New-Object -TypeName System.Collections.ArrayList
+  foreach ($call in @($request.calls)) {
+    try {
+      $arguments = @{}
+      foreach ($p in $call.args.PSObject.Properties) { $arguments[$p.Name] = $p.Value }
+      $block = $verbs[[string]$call.verb]
+      if ($null -eq $block) { throw (New-AgentError "verb $($call.verb) was not sent" 'protocol') }
+      $output = @(& $block @arguments)
+      if ($output.Count -ne 1) { throw (New-AgentError "verb $($call.verb) gave $($output.Count) values, not one" 'protocol') }
+      [void]$results.Add(@{ ok = $true; value = $output[0] })
+    }
+    catch {
+      $e = $_.Exception
+      # The controller maps an uncategorised exception's type to a category.
+      $category = if ($e.Data.Contains('category')) { [string]$e.Data['category'] } else { $null }
+      [void]$results.Add(@{ ok = $false; msg = $e.Message; category = $category; type = $e.GetType().FullName })
+      break
+    }
+  }
+  , $results.ToArray()
+}
+
+# A long poll: with repeat, the batch runs again every interval seconds until its answer's
+# digest differs from until_changed or max_wait seconds pass (the controller decides what the
+# answer means; the host only notices a change).
+$clock = [Diagnostics.Stopwatch]::StartNew()
+$sha = [Security.Cryptography.SHA256]::Create()
+while ($true) {
+  $results = Invoke-AgentCalls
+  $digest = [BitConverter]::ToString($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $results -Compress -Depth 20)))).Replace('-', '')
+  $repeat = $request.repeat
+  if ($null -eq $repeat -or $null -eq $repeat.until_changed -or $digest -ne [string]$repeat.until_changed) { break }
+  if (@($results | Where-Object { -not $_.ok }).Count -gt 0) { break }
+  $left = [double]$repeat.max_wait - $clock.Elapsed.TotalSeconds
+  if ($left -le 0) { break }
+  Start-Sleep -Milliseconds ([int](1000 * [Math]::Min([double]$repeat.interval, $left)))
+}
+Write-AgentAnswer @{ results = $results; digest = $digest; waited = [Math]::Round($clock.Elapsed.TotalSeconds, 3) }

@@ -1,0 +1,17 @@
+# scada.redundancy:verb file_read
+# The bytes of a small file, base64 (System.IO.File.ReadAllBytes); larger than max_bytes is
+# refused (category too_large) so a mistake cannot pull a large file through WinRM.
+param(
+    [Parameter(Mandatory = $true)][string]$path,
+    [long]$max_bytes = 16777216
+)
+
+if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+    [ordered]@{ exists = $false; size = $null; base64 = $null }
+    return
+}
+$size = (Get-Item -LiteralPath $path).Length
+if ($size -gt $max_bytes) {
+    throw (New-AgentError -Message "$path is $size bytes, more than the $max_bytes this read allows" -Category 'too_large')
+}
+[ordered]@{ exists = $true; size = $size; base64 = [Convert]::ToBase64String([System.IO.File]::ReadAllBytes($path)) }
