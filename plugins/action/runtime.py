@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin for scada.redundancy.runtime: start, stop or restart the runtime, then wait.
 
-One ``runtime_control`` operation acts on the runtime service (and reports the states it
-leaves behind); the wait is a loop of ``runtime_watch`` long polls (see ``_runtime``).
+The host is reached through agent verbs (``_runtime_host``): one batch finds the service and
+CtApi.dll, one acts on the service and reads the states it leaves behind, and the wait is a
+loop of long polls (see ``_runtime``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.utils.display import Display
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._runtime_host import RuntimeHost
 from ansible_collections.scada.redundancy.plugins.plugin_utils._runtime import (
     DEFAULT_PROCESSES,
     DEFAULT_SERVICE_PATTERNS,
@@ -59,30 +61,24 @@ class ActionModule(OperationAction):
     def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         _validate(args)
         host = task_vars.get("inventory_hostname")
-        selector = {"service_name": args["service_name"] or "",
-                    "service_patterns": args["service_pattern"],
-                    "processes": args["processes"], "ctapi": args["ctapi"] or {}}
+        runtime = RuntimeHost(self, service_name=args["service_name"] or "",
+                              patterns=args["service_pattern"], processes=args["processes"],
+                              ctapi=args["ctapi"] or {}, poll_interval=args["poll_interval"])
         state = args["state"]
+        target = STOPPED if state == "stopped" else RUNNING
         started = self.clock.now()
+        service = runtime.locate()
         first, changed, action = None, False, None
         if state:
             action = _ACTIONS[state]
-            first = self.operation("runtime_control", {
-                **selector, "action": action, "timeout": args["timeout"],
-                "check_mode": bool(self._task.check_mode)})
-            changed = bool(first["changed"])
-            selector["service_name"] = first["service"]["name"]
+            changed, first = runtime.control(action, service, args["timeout"],
+                                             bool(self._task.check_mode))
             if changed and self._task.check_mode:
                 return _result(Outcome(first, {}, 0), changed, action, started, self.clock)
 
-        def watch(known: dict | None, max_wait: float) -> dict:
-            return self.operation("runtime_watch", {
-                **selector, "known": known, "max_wait": max_wait,
-                "poll_interval": args["poll_interval"]})
-
         try:
             outcome = wait_for_processes(
-                watch, target=STOPPED if state == "stopped" else RUNNING,
+                lambda known, max_wait: runtime.watch(known, max_wait, target), target=target,
                 timeout=args["timeout"], long_poll=args["long_poll"], started=started,
                 first=first, progress=lambda line: display.v(f"{host}: {line}"), clock=self.clock)
         except ProcessWaitFailed as exc:

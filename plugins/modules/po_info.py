@@ -36,7 +36,7 @@ description:
     follows. With the service stopped or pending, every process is C(Stopped) (or C(Stopping)
     / C(Starting)) and the role is C(offline). With the service running, one CtAPI connection
     asks Cicode C(ServerInfoEx) about each server process, as the Plant SCADA Cicode reference
-    defines it: C(ServerInfoEx("Alarm", 0, "Alarm"[, <cluster>])) (likewise C(Trend),
+    defines it. C(ServerInfoEx("Alarm", 0, "Alarm"[, <cluster>])) (likewise C(Trend),
     C(Report)) answers the active flag, 1 on the active server and 0 on an inactive one, and
     means C(Running); the I/O server has no primary or standby (I/O redundancy is per device),
     so C(ServerInfoEx("Server", 0, "IOServer")) is asked, whose answer is the server's name and
@@ -116,7 +116,7 @@ options:
     default: 60
   redundancy_component:
     description:
-      - The server whose C(ServerInfoEx) active flag gives the role: C(Alarm), C(Trend) or
+      - The server whose C(ServerInfoEx) active flag gives the role, C(Alarm), C(Trend) or
         C(Report), the only servers the vendor gives an active flag (an I/O server has no
         primary or standby).
     type: str

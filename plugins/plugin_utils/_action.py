@@ -16,7 +16,12 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbCall, run_verbs
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import (
+    Answer,
+    Repeat,
+    VerbCall,
+    run_batch,
+)
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
     OperationFailed,
     OperationUnreachable,
@@ -67,7 +72,11 @@ class OperationAction(ActionBase):
 
     def verbs(self, step: str, calls: t.Sequence[VerbCall]) -> list[t.Any]:
         """Run a batch of agent verbs on this task's host (one PowerShell); their values."""
-        return run_verbs(self._connection, step, calls, display=display)
+        return self.batch(step, calls).values
+
+    def batch(self, step: str, calls: t.Sequence[VerbCall], repeat: Repeat | None = None) -> Answer:
+        """Run a batch of agent verbs, repeated on the host as ``repeat`` says (a long poll)."""
+        return run_batch(self._connection, step, calls, repeat=repeat, display=display)
 
 
 def _check_option_shapes(spec: dict[str, dict[str, t.Any]], given: t.Mapping[str, t.Any]) -> None:

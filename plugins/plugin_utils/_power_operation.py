@@ -62,6 +62,11 @@ PO_INFO_DEFAULTS: dict[str, t.Any] = {
 }
 
 
+#: What the host's po_info operation reads; the CtAPI settings stay on the controller.
+PO_INFO_OPERATION_PARAMS = ("projects", "fingerprints", "project_source", "runtime_service_pattern",
+                            "processes", "redundancy_component", "cluster")
+
+
 def check_project_name(name: str, option: str) -> str:
     """A project name that can be a folder name: no separators, wildcards or control characters."""
     if not isinstance(name, str) or not name or len(name) > 128:
@@ -117,10 +122,11 @@ def read_po_info(action: t.Any, params: t.Mapping[str, t.Any]) -> dict[str, t.An
     """po_info's document: the install and projects from the host's po_info operation, then,
     where the runtime may be running, its processes and live role read through CtAPI and
     decided here (:mod:`._po_runtime_state`)."""
-    facts = action.operation("po_info", {**params, "ctapi": False})
+    facts = action.operation("po_info", {name: params[name] for name in PO_INFO_OPERATION_PARAMS})
+    if not (params["ctapi"] and facts["installed"]):
+        return facts
     service = facts["runtime"]["service"]
-    if not (params["ctapi"] and facts["installed"]
-            and (service is None or service["status"] == "Running")):
+    if service is not None and service["status"] != "Running":
         return facts
     components = state.probe_components(params["processes"], params["redundancy_component"])
     dll = params["ctapi_dll"] or f"{str(facts['paths']['bin']).rstrip(chr(92))}\\CtApi.dll"

@@ -57,11 +57,22 @@ def test_put_then_fetch_a_multi_megabyte_file_keeps_its_sha1(plant, connection, 
     assert [e.kind for e in transfers if e.kind.startswith("ansible.")].count("ansible.fetch_file") >= 11
 
 
+def test_exec_command_runs_a_batch_of_agent_verbs(plant, connection):
+    from ansible_collections.scada.redundancy.plugins.plugin_utils import _agent, _verbs
+
+    facts, volume = _agent.run_verbs(connection, "test", [_verbs.host_facts(), _verbs.volume_get("D:")])
+    assert facts["computer_name"] == "PO-A"
+    assert volume["exists"] is True
+
+
 def test_exec_command_runs_a_collection_operation(plant, connection):
     from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import run_operation
 
-    result = run_operation(connection, "host_info", {"data_drive": "D:"})
-    assert result.data["computer_name"] == "PO-A"
+    result = run_operation(connection, "po_info", {
+        "projects": [], "fingerprints": False, "project_source": "folders",
+        "runtime_service_pattern": ["*Runtime Manager*"], "processes": [],
+        "redundancy_component": "Alarm", "cluster": ""})
+    assert result.data["installed"] is True
 
 
 def test_https_with_the_twin_ca(plant):

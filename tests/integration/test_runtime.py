@@ -81,7 +81,7 @@ def test_started_when_everything_runs_changes_nothing(plant, tmp_path):
     result = run.task("runtime", "po-a")["result"]
     assert run.task("runtime", "po-a")["status"] == "ok", run.output
     assert result["changed"] is False and result["watch_calls"] == 0
-    assert _operations(plant) == ["runtime_control"]
+    assert _operations(plant) == ["runtime_locate", "runtime_control"]
     assert not plant.timeline.events("po-a", "service.status")
     assert not plant.timeline.events("po-a", "po.process")
 
@@ -174,7 +174,7 @@ def test_a_long_wait_starts_few_powershell_processes(make_plant, tmp_path):
     result = run.task("runtime", "po-a")["result"]
     assert result["category"] == "timeout", run.output
     operations = _operations(plant)
-    assert operations == ["runtime_control"] + ["runtime_watch"] * result["watch_calls"]
+    assert operations == ["runtime_locate", "runtime_control"] + ["runtime_watch"] * result["watch_calls"]
     # One PowerShell process per poll would be 8 / 0.25 = 32; the long polls return on each
     # change the host sees, else every 3 s.
     assert result["watch_calls"] <= 8 / 3 + 1 + 3
@@ -230,7 +230,7 @@ def test_what_the_host_refuses_fails_clearly(plant, tmp_path, args, message):
     run = _run(plant, tmp_path, args)
     record = run.task("runtime", "po-a")
     assert record["status"] == "failed"
-    assert record["result"]["msg"].startswith("po-a: runtime_control failed: ")
+    assert record["result"]["msg"].startswith("po-a: runtime_locate failed: ")
     assert message in record["result"]["msg"]
     assert record["result"]["category"] in ("not_found", "ambiguous")
 
@@ -255,7 +255,7 @@ def test_hostile_values_never_change_the_script_sent(plant, tmp_path):
         assert record["result"]["category"] == "not_found", run.output
     sent = plant.timeline.events("po-a", "operation")
     assert len(sent) == 1 + len(HOSTILE)
-    assert len({e.data["script_sha256"] for e in sent}) == 1
+    assert len({e.data["code_sha256"] for e in sent}) == 1
     assert len({e.data["command_sha256"] for e in plant.timeline.events("po-a", "winrs.command")}) == 1
     assert plant.hosts["po-a"].services.get("WinRM").status == "Running"
 

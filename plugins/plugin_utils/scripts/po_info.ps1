@@ -4,27 +4,20 @@
 # scada.redundancy:requires fingerprint
 # scada.redundancy:requires graphics_builder
 # scada.redundancy:requires po_install
-# scada.redundancy:requires ctapi
 # Read-only facts about Power Operation on this server: the install, the [CtEdit] folders, the
 # projects with their includes, compiled state and fingerprints, the project set the runtime
-# loads next, the runtime service, and the live redundancy role. Parameters (from $Params):
+# loads next, and the runtime service. The runtime's processes and live role are read by the
+# controller through the agent's ctapi_cicode verb. Parameters (from $Params):
 #   projects                 names to report; empty means every project
 #   fingerprints             compute content fingerprints (reads every file of those projects)
 #   project_source           'folders' or 'graphics_builder' (see lib/po_install.ps1)
 #   runtime_service_pattern  display-name wildcards of the runtime's Windows service
-#   ctapi                    ask the runtime through CtAPI (processes and redundancy role)
-#   ctapi_dll, ctapi_powershell, ctapi_user, ctapi_password, ctapi_timeout
 #   processes                Runtime Manager process names to report
-#   redundancy_component     the Cicode component whose ServerInfoEx answer gives the role
-#   cluster                  cluster name passed to ServerInfoEx; empty omits the argument
 param($Params)
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
 
-# Runtime Manager process -> the Cicode component ServerInfoEx is asked about. Processes
-# outside this map (Client, System Services) run while CtAPI, which the runtime serves, connects.
-$ProcessComponent = @{ 'I/O Server' = 'IOServer'; 'Alarm' = 'Alarm'; 'Trend' = 'Trend'; 'Report' = 'Report' }
 $ServiceStates = @{ Stopped = 'Stopped'; StopPending = 'Stopping'; StartPending = 'Starting' }
 
 function Get-RuntimeService {
@@ -59,67 +52,24 @@ function Get-ServiceProcessStart {
     }
 }
 
-function New-ProcessStates {
-    # The same state for every process, when the runtime is not asked one by one.
-    param([string[]]$Names, [string]$State)
-    return @($Names | ForEach-Object { [ordered]@{ name = $_; state = $State; active = $null } })
-}
-
 function Get-RuntimeState {
-    # {processes, ctapi, redundancy} by the rules in the module documentation.
+    # {processes, redundancy} as far as the service tells: stopped or pending, every process
+    # follows it and the role is offline; running, the controller asks CtAPI.
     param($Install, $Service)
     $names = @($Params.processes | ForEach-Object { [string]$_ })
-    $roleComponent = [string]$Params.redundancy_component
-    $cluster = [string]$Params.cluster
-    $ctapi = [ordered]@{ used = $false; connected = $false; error = $null }
-    $redundancy = [ordered]@{ role = 'unknown'; server_info_ex = $null; component = $roleComponent; cluster = $null }
-    if ($cluster) { $redundancy.cluster = $cluster }
+    $redundancy = [ordered]@{ role = 'unknown'; server_info_ex = $null; component = [string]$Params.redundancy_component; cluster = $null }
+    if ($Params.cluster) { $redundancy.cluster = [string]$Params.cluster }
     if (-not $Install) {
         $redundancy.role = 'offline'
-        return [ordered]@{ processes = @(); ctapi = $ctapi; redundancy = $redundancy }
+        return [ordered]@{ processes = @(); redundancy = $redundancy }
     }
     if (($null -ne $Service) -and ($Service.status -ne 'Running')) {
         $state = $ServiceStates[[string]$Service.status]
         if (-not $state) { $state = 'Stopped' }
         $redundancy.role = 'offline'
-        return [ordered]@{ processes = @(New-ProcessStates -Names $names -State $state); ctapi = $ctapi; redundancy = $redundancy }
+        return [ordered]@{ processes = @($names | ForEach-Object { [ordered]@{ name = $_; state = $state; active = $null } }); redundancy = $redundancy }
     }
-    if (-not $Params.ctapi) {
-        return [ordered]@{ processes = @(); ctapi = $ctapi; redundancy = $redundancy }
-    }
-    $components = @($names | Where-Object { $ProcessComponent.ContainsKey($_) } | ForEach-Object { $ProcessComponent[$_] })
-    if ($components -notcontains $roleComponent) { $components += $roleComponent }
-    $dll = [string]$Params.ctapi_dll
-    if (-not $dll) { $dll = "$(([string]$Install.Paths['bin']).TrimEnd('\'))\CtApi.dll" }
-    $answer = Get-CtApiServerInfo -DllPath $dll -User ([string]$Params.ctapi_user) -Password ([string]$Params.ctapi_password) `
-        -Components $components -Cluster $cluster -TimeoutSeconds ([int]$Params.ctapi_timeout) `
-        -PowerShellPath ([string]$Params.ctapi_powershell)
-    $ctapi.used = $true
-    $ctapi.connected = $answer.connected
-    $ctapi.error = $answer.error
-    if (-not $answer.connected) {
-        # No runtime to talk to: with a service, it is still coming up; without one, it is not running.
-        if ($null -eq $Service) {
-            $redundancy.role = 'offline'
-            return [ordered]@{ processes = @(New-ProcessStates -Names $names -State 'Stopped'); ctapi = $ctapi; redundancy = $redundancy }
-        }
-        return [ordered]@{ processes = @(New-ProcessStates -Names $names -State 'Starting'); ctapi = $ctapi; redundancy = $redundancy }
-    }
-    $role = $answer.values[$roleComponent]
-    $redundancy.role = 'offline'
-    if ($null -ne $role) {
-        $redundancy.server_info_ex = [int]$role
-        $redundancy.role = if ($role -eq '1') { 'active' } else { 'standby' }
-    }
-    $processes = @(foreach ($name in $names) {
-            $process = [ordered]@{ name = $name; state = 'Running'; active = $null }
-            if ($ProcessComponent.ContainsKey($name)) {
-                $value = $answer.values[$ProcessComponent[$name]]
-                if ($null -eq $value) { $process.state = 'Starting' } else { $process.active = ($value -eq '1') }
-            }
-            $process
-        })
-    return [ordered]@{ processes = $processes; ctapi = $ctapi; redundancy = $redundancy }
+    return [ordered]@{ processes = @(); redundancy = $redundancy }
 }
 
 function Get-ProjectReport {
@@ -168,6 +118,6 @@ if ($install) {
     }
 }
 $state = Get-RuntimeState -Install $install -Service $service
-$result.runtime = [ordered]@{ service = $service; processes = $state.processes; ctapi = $state.ctapi }
+$result.runtime = [ordered]@{ service = $service; processes = $state.processes; ctapi = [ordered]@{ used = $false; connected = $false; error = $null } }
 $result.redundancy = $state.redundancy
 $result

@@ -1,17 +1,10 @@
 """Twin model of po_info.ps1: Power Operation facts as the real script reads them.
 
 The install, folders and projects come from the host's registry, citect.ini and folders
-(:mod:`._po`); the runtime service from the Service Control Manager; process states and the
-redundancy role from CtAPI (:mod:`._ctapi`), by the script's rules:
-
-- runtime service present and not Running: every process Stopped (Stopping / Starting while
-  the service is pending), role ``offline``, CtAPI not asked;
-- ``ctapi`` false: no processes, role ``unknown``;
-- CtAPI does not connect: processes Starting (a service is Running) or Stopped (no service,
-  role ``offline``);
-- connected: a server process is Running when ServerInfoEx answers for its component (else
-  Starting); Client and System Services are Running; the role is ``active`` (answer 1),
-  ``standby`` (0) or ``offline`` (no answer) for ``redundancy_component``.
+(:mod:`._po`); the runtime service from the Service Control Manager. With the service present
+and not Running every process is Stopped (Stopping / Starting while the service is pending)
+and the role ``offline``; otherwise the script reports no processes and role ``unknown``, and
+the controller reads them through CtAPI (the agent's ctapi_cicode verb).
 """
 
 from __future__ import annotations
@@ -20,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import Call, operation
 from . import _po
-from ._ctapi import server_info
 
 if TYPE_CHECKING:
     from ..host import Host
@@ -84,44 +76,15 @@ def _project(host: "Host", install: _po.Install, entries: dict[str, _po.Entry],
 def _runtime_state(host: "Host", install: _po.Install | None, service: dict[str, Any] | None,
                    params: dict[str, Any]) -> tuple[list[dict], dict, dict]:
     names = [str(p) for p in params.get("processes") or []]
-    role_component = str(params.get("redundancy_component") or "IOServer")
     cluster = str(params.get("cluster") or "")
     ctapi = {"used": False, "connected": False, "error": None}
     redundancy: dict[str, Any] = {"role": "unknown", "server_info_ex": None,
-                                  "component": role_component, "cluster": cluster or None}
-
-    def same(state: str) -> list[dict]:
-        return [{"name": n, "state": state, "active": None} for n in names]
-
+                                  "component": str(params.get("redundancy_component") or ""),
+                                  "cluster": cluster or None}
     if install is None:
         return [], ctapi, {**redundancy, "role": "offline"}
     if service is not None and service["status"] != "Running":
-        return same(SERVICE_STATES.get(service["status"], "Stopped")), ctapi, \
+        state = SERVICE_STATES.get(service["status"], "Stopped")
+        return [{"name": n, "state": state, "active": None} for n in names], ctapi, \
             {**redundancy, "role": "offline"}
-    if not params.get("ctapi"):
-        return [], ctapi, redundancy
-    components = [PROCESS_COMPONENT[n] for n in names if n in PROCESS_COMPONENT]
-    if role_component not in components:
-        components.append(role_component)
-    answer = server_info(host, install, dll=str(params.get("ctapi_dll") or ""),
-                         components=components, cluster=cluster)
-    ctapi = {"used": True, "connected": answer["connected"], "error": answer["error"]}
-    if not answer["connected"]:
-        if service is None:
-            return same("Stopped"), ctapi, {**redundancy, "role": "offline"}
-        return same("Starting"), ctapi, redundancy
-    value = answer["values"].get(role_component)
-    redundancy.update(role="offline" if value is None else
-                      ("active" if value == "1" else "standby"),
-                      server_info_ex=None if value is None else int(value))
-    processes = []
-    for name in names:
-        process = {"name": name, "state": "Running", "active": None}
-        if name in PROCESS_COMPONENT:
-            answered = answer["values"].get(PROCESS_COMPONENT[name])
-            if answered is None:
-                process["state"] = "Starting"
-            else:
-                process["active"] = answered == "1"
-        processes.append(process)
-    return processes, ctapi, redundancy
+    return [], ctapi, redundancy

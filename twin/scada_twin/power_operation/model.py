@@ -86,9 +86,6 @@ class PowerOperation:
         """'active', 'standby' or 'offline' (see :func:`.pairs.live_role`)."""
         return pairs.live_role(self)
 
-    def server_info_ex(self, name: str, info_type: int, component: str, cluster: str) -> int:
-        return pairs.server_info_ex(self, name, info_type, component, cluster)
-
     # -- combined views --------------------------------------------------------------------
     def discover(self) -> InstallInfo | None:
         """The install as the registry shows it now (what the real script finds)."""

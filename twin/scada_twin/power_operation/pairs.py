@@ -29,11 +29,6 @@ from .errors import PowerOperationError
 if TYPE_CHECKING:
     from .model import PowerOperation
 
-#: ServerInfoEx component names (case-insensitive) -> runtime process.
-COMPONENTS = {"ioserver": IO_SERVER, "io": IO_SERVER, "i/o server": IO_SERVER,
-              "io server": IO_SERVER, "alarm": "Alarm", "alarmserver": "Alarm",
-              "trend": "Trend", "trendserver": "Trend", "report": "Report",
-              "reportserver": "Report"}
 _UNSET = object()
 
 
@@ -118,23 +113,6 @@ def live_role(member: "PowerOperation") -> str:
     if is_active(member):
         return "active"
     return "standby" if _runs(member, IO_SERVER) else "offline"
-
-
-def server_info_ex(member: "PowerOperation", name: str, info_type: int, component: str,
-                   cluster: str) -> int:
-    """Cicode ``ServerInfoEx(name, 0, component, cluster)``: 1 on the ACTIVE server, else 0.
-
-    Only type 0 (is this server active) is modelled; ``name`` is not checked (the twin knows
-    servers by host). An unknown component or cluster is an error, as in Cicode.
-    """
-    if info_type != 0:
-        raise PowerOperationError(f"ServerInfoEx type {info_type} is not modelled by the twin")
-    process = COMPONENTS.get(component.strip().lower())
-    if process is None:
-        raise PowerOperationError(f"ServerInfoEx: unknown component {component!r}")
-    if cluster.lower() != member.cluster.lower():
-        raise PowerOperationError(f"ServerInfoEx: unknown cluster {cluster!r}")
-    return 1 if is_active(member, process) else 0
 
 
 def _runs(member: "PowerOperation", process: str) -> bool:

@@ -18,7 +18,8 @@ try {
 }
 catch {
     if ($_.Exception.Data.Contains('category')) { throw }
-    throw (New-AgentError -Message $_.Exception.GetBaseException().Message -Category 'service_error')
+    $message = $_.Exception.GetBaseException().Message
+    throw (New-AgentError -Message $message -Category 'service_error')
 }
 finally {
     $controller.Dispose()
