@@ -62,7 +62,10 @@ class ActionModule(OperationAction):
                   "hook_wait": args["hook_wait"],
                   "messages_file": _relative(args["messages_file"]),
                   "project_source": args["project_source"],
-                  "check": bool(self._task.check_mode)}
+                  "check": bool(self._task.check_mode),
+                  # Every name the script reads, in every call: under strict mode a host fails
+                  # on reading one the request lacks (the ordinary call once lacked attach).
+                  "run_id": "", "attach": "", "attach_wait": 0}
         if not self._task.check_mode:
             display.v(f"compiling {args['project'] or 'the [CtEdit]Run project'} "
                       f"(waiting up to {args['timeout']}s)",
@@ -97,8 +100,7 @@ class ActionModule(OperationAction):
         display.warning(f"{host}: the connection was lost during the compile ({lost}); "
                         f"reconnecting to learn what became of it rather than compiling again")
         deadline = time.monotonic() + timeout
-        attach = {"attach": params["run_id"], "attach_wait": _ATTACH_WAIT,
-                  "project_source": params["project_source"]}
+        attach = dict(params, attach=params["run_id"], attach_wait=_ATTACH_WAIT)
         while True:
             try:
                 self._connection.reset()  # a new shell: the compile goes on in the old one

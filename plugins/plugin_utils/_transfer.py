@@ -64,6 +64,10 @@ class CopyResult:
     chunks: int = 0
 
 
+#: Every name archive_write reads, sent in each call (strict mode fails a read of one missing).
+_WRITE_PARAMS = {"offset": 0, "length": 0, "size": 0, "validate": False}
+
+
 class RemoteFile:
     """A file on a host, reached through the archive_* operations by ``run``."""
 
@@ -92,13 +96,14 @@ class RemoteFile:
     def append(self, offset: int, data: bytes) -> None:
         lines = b"".join(base64.b64encode(data[i:i + LINE_BYTES]) + b"\n"
                          for i in range(0, len(data), LINE_BYTES))
-        self._run("archive_write", {"path": self.path, "action": "append", "offset": offset,
-                                    "length": len(data), "sha256": hashlib.sha256(data).hexdigest()},
-                  lines)
+        self._run("archive_write", {**_WRITE_PARAMS, "path": self.path, "action": "append",
+                                    "offset": offset, "length": len(data),
+                                    "sha256": hashlib.sha256(data).hexdigest()}, lines)
 
     def commit(self, size: int, sha256: str, validate: bool) -> str:
-        doc = self._run("archive_write", {"path": self.path, "action": "commit", "size": size,
-                                          "sha256": sha256, "validate": validate}, None)
+        doc = self._run("archive_write", {**_WRITE_PARAMS, "path": self.path, "action": "commit",
+                                          "size": size, "sha256": sha256, "validate": validate},
+                        None)
         return str(doc.get("sha256"))
 
 

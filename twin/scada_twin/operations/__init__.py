@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 BOOTSTRAP_MARKER = "# scada.redundancy:bootstrap v1"
 _OPERATION_MARKER = re.compile(r"^# scada\.redundancy:operation (?P<name>[a-z0-9_]+)\s*$", re.M)
 DATA_SEPARATOR = b"\0\0\0\0"
+#: A top-level property read of the parameters object, ``$Params.<name>``.
+_PARAMS_READ = re.compile(r"\$Params\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class OperationError(Exception):
@@ -98,6 +100,12 @@ def run_bootstrap(host: "Host", io: "ProcessIO", user: str) -> int:
     fault = host.faults.take(host.name, "operation_fails", operation=name)
     if fault is not None:
         return _fail(io, fault.get("message", f"injected failure of {name}"), "injected")
+    missing = unsent_parameters(script, libraries, params)
+    if missing:
+        # Set-StrictMode -Version 2.0 on the PSCustomObject ConvertFrom-Json gives: reading a
+        # property it lacks throws (about_Set-StrictMode, PropertyNotFoundException).
+        return _fail(io, f"The property '{missing[0]}' cannot be found on this object. "
+                         f"Verify that the property exists.", "error")
     host.stats.count(POWERSHELL_PROCESSES)
     host.stats.count(OPERATION_PREFIX + name)
     host.costs.sleep(host.costs.powershell_start)
@@ -107,6 +115,15 @@ def run_bootstrap(host: "Host", io: "ProcessIO", user: str) -> int:
         return _fail(io, exc.msg, exc.category, **exc.details)
     io.write_stdout(json.dumps(result, sort_keys=True) + "\r\n")
     return 0
+
+
+def unsent_parameters(script: str, libraries: list[Any], params: dict[str, Any]) -> list[str]:
+    """Names the script (or a library it brings) reads as ``$Params.<name>`` that the request
+    does not carry: under strict mode a real host fails on the first one read."""
+    code = [script] + [str(lib.get("script", "")) for lib in libraries if isinstance(lib, dict)]
+    sent = {name.lower() for name in params}
+    read = dict.fromkeys(m for text in code for m in _PARAMS_READ.findall(text))
+    return [name for name in read if name.lower() not in sent]
 
 
 def _fail(io: "ProcessIO", msg: str, category: str, **details: Any) -> int:
