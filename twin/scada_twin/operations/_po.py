@@ -16,6 +16,7 @@ import ntpath
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ..filesystem import FileSystemError, normalize
+from ..power_operation.graphics_builder import GraphicsBuilder, listed
 from ..power_operation import content, fingerprint, ini
 from ..power_operation.install import CTEDIT
 from ..wallclock import round_trip_now
@@ -98,8 +99,11 @@ def catalog(host: "Host", install: Install, source: str) -> dict[str, Entry]:
     user = user_folder(install)
     found: dict[str, list[str]] = {}
     if check_source(source) == "graphics_builder":
-        store = install.po.projects
-        found = {name: store.includes(name) for name in store.names()}
+        # lib/graphics_builder.ps1: the First/Next lists, each ending with E_FAIL.
+        application = GraphicsBuilder(install.po.projects)
+        for name in listed(application.ProjectFirst, application.ProjectNext):
+            application.ProjectSelect(name)
+            found[name] = listed(application.ProjectFirstInclude, application.ProjectNextInclude)
     elif host.fs.is_dir(user):
         for name in host.fs.listdir(user):
             folder = f"{user}\\{name}"

@@ -29,13 +29,21 @@ function Invoke-GraphicsBuilderMember {
 }
 
 function Get-GraphicsBuilderList {
-    # Names from a First/Next pair of members until an empty answer.
+    # Names from a First/Next pair of members. The list ends with an error (E_FAIL) after its
+    # last name, not with an empty answer, and the string returned then is undefined (Plant
+    # SCADA Graphics Builder automation reference: ProjectFirst, ProjectNext, Error Handling).
     param($Application, [string]$First, [string]$Next)
     $names = New-Object -TypeName System.Collections.ArrayList
-    $name = [string](Invoke-GraphicsBuilderMember -Application $Application -Name $First)
-    while ($name) {
+    $member = $First
+    while ($true) {
+        try {
+            $name = [string](Invoke-GraphicsBuilderMember -Application $Application -Name $member)
+        }
+        catch {
+            break  # E_FAIL: no (more) names
+        }
         [void]$names.Add($name)
-        $name = [string](Invoke-GraphicsBuilderMember -Application $Application -Name $Next)
+        $member = $Next
     }
     return , $names.ToArray()
 }
