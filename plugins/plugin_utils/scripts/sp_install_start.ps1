@@ -30,7 +30,10 @@ $run = [System.IO.File]::ReadAllText((Join-Path -Path $dir -ChildPath 'run.json'
 $code = $null
 $failure = $null
 try {
-    $process = Start-Process -FilePath ([string]$run.setup_path) -ArgumentList ([string]$run.arguments) -Wait -PassThru
+    # Process.Start + WaitForExit waits for setup alone; Start-Process -Wait (Windows
+    # PowerShell 5.1) would also wait for every helper setup leaves running.
+    $process = [System.Diagnostics.Process]::Start([string]$run.setup_path, [string]$run.arguments)
+    $process.WaitForExit()
     $code = $process.ExitCode
 }
 catch { $failure = $_.Exception.Message }

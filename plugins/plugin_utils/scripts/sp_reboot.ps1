@@ -17,10 +17,19 @@ if ($delay -lt 0 -or $delay -gt 600) {
 }
 $os = Get-CimInstance -ClassName Win32_OperatingSystem
 $bootId = $os.LastBootUpTime.ToUniversalTime().ToString('o')
-$arguments = @('/r', '/t', [string]$delay, '/c', [string]$Params.message)
-$output = & "$env:SystemRoot\System32\shutdown.exe" @arguments 2>&1
-if ($LASTEXITCODE -ne 0) {
-    $err = New-Object -TypeName System.InvalidOperationException -ArgumentList ("shutdown.exe failed (exit code {0}): {1}" -f $LASTEXITCODE, (@($output) -join ' '))
+# Through Process.Start, not '& shutdown.exe 2>&1': under ErrorActionPreference Stop the
+# first stderr line of a redirected native command throws before its exit code is read.
+$info = New-Object -TypeName System.Diagnostics.ProcessStartInfo -Property @{
+    FileName = "$env:SystemRoot\System32\shutdown.exe"; UseShellExecute = $false; CreateNoWindow = $true
+    RedirectStandardOutput = $true; RedirectStandardError = $true
+}
+# One argument string: shutdown.exe takes the comment quoted; quotes in it cannot be escaped.
+$info.Arguments = '/r /t {0} /c "{1}"' -f $delay, ([string]$Params.message).Replace('"', "'")
+$process = [System.Diagnostics.Process]::Start($info)
+$output = $process.StandardError.ReadToEnd() + $process.StandardOutput.ReadToEnd()
+$process.WaitForExit()
+if ($process.ExitCode -ne 0) {
+    $err = New-Object -TypeName System.InvalidOperationException -ArgumentList ("shutdown.exe failed (exit code {0}): {1}" -f $process.ExitCode, $output.Trim())
     $err.Data['category'] = 'reboot_failed'
     throw $err
 }

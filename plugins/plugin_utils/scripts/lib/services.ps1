@@ -126,8 +126,17 @@ function Set-ServiceStartType {
     param([string]$Name, [string]$StartType)
     try {
         if ($StartType -eq 'AutomaticDelayedStart') {
-            $output = & sc.exe config $Name start= delayed-auto 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "sc.exe config failed: $output" }
+            # Process.Start, not '& sc.exe ... 2>&1': under ErrorActionPreference Stop a native
+            # command's first stderr line throws before its exit code can be read.
+            $info = New-Object -TypeName System.Diagnostics.ProcessStartInfo -Property @{
+                FileName = "$env:SystemRoot\System32\sc.exe"; UseShellExecute = $false; CreateNoWindow = $true
+                RedirectStandardOutput = $true; RedirectStandardError = $true
+                Arguments = ('config "{0}" start= delayed-auto' -f $Name)
+            }
+            $process = [System.Diagnostics.Process]::Start($info)
+            $output = $process.StandardOutput.ReadToEnd() + $process.StandardError.ReadToEnd()
+            $process.WaitForExit()
+            if ($process.ExitCode -ne 0) { throw "sc.exe config failed: $($output.Trim())" }
         }
         else {
             Set-Service -Name $Name -StartupType $StartType

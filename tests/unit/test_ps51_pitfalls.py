@@ -1,0 +1,55 @@
+"""Windows PowerShell 5.1 traps the shipped scripts must not fall into (no pwsh runs here, so
+these are read from the text; ../shared/vendor-interfaces.md lists the facts):
+
+- ``Start-Process -Wait`` waits for the process and every descendant it leaves running (a
+  setup's helpers keep it open until a timeout); ``Process.Start`` + ``WaitForExit`` waits for
+  the process alone.
+- A native command redirected with ``2>&1`` under ``$ErrorActionPreference = 'Stop'`` turns
+  its first stderr line into a terminating NativeCommandError before ``$LASTEXITCODE`` can be
+  read.
+- Under PSRP there is no console host: ``[Console]::OutputEncoding`` throws, so the agent's
+  launcher sets it only for the ConsoleHost.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SHIPPED = sorted((ROOT / "plugins").rglob("*.ps1"))
+
+
+def _code(path: pathlib.Path) -> list[tuple[int, str]]:
+    """(line number, text) of every line that is not a comment."""
+    return [(n, line) for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if not line.lstrip().startswith("#")]
+
+
+@pytest.mark.parametrize("script", SHIPPED, ids=lambda p: str(p.relative_to(ROOT / "plugins")))
+def test_no_start_process_wait(script):
+    found = [n for n, line in _code(script) if re.search(r"Start-Process\b.*-Wait\b", line, re.I)]
+    assert not found, f"{script.name}: Start-Process -Wait on lines {found}"
+
+
+@pytest.mark.parametrize("script", SHIPPED, ids=lambda p: str(p.relative_to(ROOT / "plugins")))
+def test_no_native_command_with_redirected_stderr(script):
+    found = [n for n, line in _code(script) if re.search(r"&\s*\S+.*2>&1", line)]
+    assert not found, f"{script.name}: a native command with 2>&1 on lines {found}"
+
+
+def test_the_agent_touches_the_console_only_under_the_console_host():
+    launcher = (ROOT / "plugins/plugin_utils/agent/agent.ps1").read_text(encoding="utf-8")
+    for line in launcher.splitlines():
+        if "[Console]::" in line and not line.lstrip().startswith("#"):
+            assert "if ($console)" in line, line
+
+
+def test_the_checks_catch_the_traps(tmp_path):
+    """A check that cannot fail proves nothing."""
+    bad = tmp_path / "bad.ps1"
+    bad.write_text("$p = Start-Process -FilePath x -Wait -PassThru\n$o = & sc.exe query 2>&1\n")
+    assert [n for n, line in _code(bad) if re.search(r"Start-Process\b.*-Wait\b", line, re.I)] == [1]
+    assert [n for n, line in _code(bad) if re.search(r"&\s*\S+.*2>&1", line)] == [2]
