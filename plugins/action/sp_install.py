@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin for scada.redundancy.sp_install: silent System Platform setup or upgrade.
 
-Setup runs detached on the host (sp_install_start) and the controller long-polls it
-(sp_install_watch), so an install of tens of minutes costs a few remote calls and no WinRM
+Setup runs detached on the host and the controller long-polls it (``_sp_setup_host``: agent
+verbs, the decisions on the controller), so an install of tens of minutes costs a few remote calls and no WinRM
 operation outlives its timeout. Restarts follow ansible.windows.win_reboot: issue the restart,
 wait for the host to stop answering (or to answer with a new boot id), then for WinRM to answer
 again with a new boot id, resetting the connection between probes.
@@ -23,6 +23,12 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._action import Op
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
     OperationFailed,
     OperationUnreachable,
+)
+from ansible_collections.scada.redundancy.plugins.plugin_utils._sp_setup_host import (
+    read_state,
+    restart,
+    start_setup,
+    watch_setup,
 )
 from ansible_collections.scada.redundancy.plugins.plugin_utils._wait import (
     WaitTimeout,
@@ -177,9 +183,9 @@ class ActionModule(OperationAction):
                                       f"restarting it: {', '.join(state['pending_reasons'])}",
                                       "pending_restart")
         started = time.monotonic()
-        run = self.operation("sp_install_start", {
-            "setup_path": args["setup_path"], "response_switch": args["response_switch"],
-            "response": response, "version": target})
+        run = start_setup(self.verbs, program_data=state["program_data"],
+                          setup_path=args["setup_path"], response_switch=args["response_switch"],
+                          response=response, version=target)
         display.v(f"sp_install: setup started on {host} (run {run['run_id']}), "
                   f"{installed or 'not installed'} -> {target}")
         result["changed"] = True  # setup has started: the node is no longer what it was
@@ -212,17 +218,14 @@ class ActionModule(OperationAction):
         return result
 
     def _state(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
-        return self.operation("sp_install_state",
-                              {"display_name_pattern": args["display_name_pattern"]})
+        return read_state(self.verbs, args["display_name_pattern"])
 
     def _wait_setup(self, args: dict[str, t.Any], host: str, run: dict) -> dict[str, t.Any]:
         deadline = time.monotonic() + args["install_timeout"]
 
         def probe() -> dict:
             max_wait = max(0.0, min(args["long_poll"], deadline - time.monotonic()))
-            return self.operation("sp_install_watch", {
-                "run_id": run["run_id"], "pid": run["pid"], "max_wait": max_wait,
-                "poll_interval": min(args["poll_interval"], 5.0)})
+            return watch_setup(self.verbs, run, max_wait)
 
         try:
             return wait_for(probe, lambda d: d["state"] != "running",
@@ -240,7 +243,7 @@ class ActionModule(OperationAction):
         started = time.monotonic()
         before = self._state(args)["boot_id"]
         try:
-            self.operation("sp_reboot", {"delay": args["reboot_delay"], "message": REBOOT_MESSAGE})
+            restart(self.verbs, args["reboot_delay"], REBOOT_MESSAGE)
         except OperationUnreachable as exc:
             # As win_reboot: the connection may drop while the restart command answers.
             display.v(f"sp_install: connection lost issuing the restart ({exc}); assuming it "

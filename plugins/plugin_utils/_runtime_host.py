@@ -64,7 +64,7 @@ class RuntimeHost:
             subkeys = installs[0]["subkeys"]
             if not subkeys or not subkeys[0]["values"]["BinFolder"]:
                 raise OperationFailed(STEP_LOCATE, "Power Operation is not installed on this "
-                                                    "host (no SCADA Installs registry key)",
+                                                   "host (no SCADA Installs registry key)",
                                       "not_installed")
             self.dll = str(subkeys[0]["values"]["BinFolder"]).rstrip("\\") + "\\CtApi.dll"
         return service_record(service)
@@ -124,14 +124,14 @@ class RuntimeHost:
             match = [s for s in services if s["name"].lower() == self.service_name.lower()]
             if not match:
                 raise OperationFailed(STEP_LOCATE, f"Cannot find any service with service "
-                                                    f"name '{self.service_name}'.", "not_found")
+                                                   f"name '{self.service_name}'.", "not_found")
             return match[0]
         if not services:
             patterns = ", ".join(f"'{p}'" for p in self._patterns)
             raise OperationFailed(STEP_LOCATE, f"no runtime service has a display name like "
-                                                f"{patterns}", "not_found")
+                                               f"{patterns}", "not_found")
         if len(services) > 1:
             names = ", ".join(f"{s['name']} ({s['display_name']})" for s in services)
             raise OperationFailed(STEP_LOCATE, f"several services match the runtime patterns: "
-                                                f"{names}; name one with service_name", "ambiguous")
+                                               f"{names}; name one with service_name", "ambiguous")
         return services[0]

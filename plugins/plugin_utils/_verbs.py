@@ -56,3 +56,43 @@ def ctapi_cicode(dll: str, commands: t.Sequence[str] = (), user: str = "", passw
     return VerbCall("ctapi_cicode", {"dll": dll, "commands": list(commands), "user": user,
                                      "password": password, "timeout": timeout,
                                      "powershell": powershell})
+
+
+def registry_get(path: str, names: t.Sequence[str] = ()) -> VerbCall:
+    """Whether a key exists, and the ``names`` values under it (None where absent)."""
+    return VerbCall("registry_get", {"path": path, "names": list(names)})
+
+
+def path_test(path: str) -> VerbCall:
+    """Whether ``path`` exists, as a ``file`` or a ``directory``, and a file's size."""
+    return VerbCall("path_test", {"path": path})
+
+
+def file_write(path: str, base64: str) -> VerbCall:
+    """Write a small file's bytes (base64), replacing what was there."""
+    return VerbCall("file_write", {"path": path, "base64": base64})
+
+
+def path_remove(path: str) -> VerbCall:
+    """Remove a file or a folder with its contents; a missing path is no error."""
+    return VerbCall("path_remove", {"path": path})
+
+
+def dir_create_private(path: str) -> VerbCall:
+    """Create a folder only SYSTEM and Administrators can open."""
+    return VerbCall("dir_create_private", {"path": path})
+
+
+def setup_runner_start(working_directory: str) -> VerbCall:
+    """Start the constant setup runner detached in a folder that holds its run.json."""
+    return VerbCall("setup_runner_start", {"working_directory": working_directory})
+
+
+def process_wait(process_id: int, timeout: float = 0) -> VerbCall:
+    """Wait up to ``timeout`` seconds for a process to exit; ``exists: false`` when none has the id."""
+    return VerbCall("process_wait", {"process_id": process_id, "timeout": timeout})
+
+
+def reboot(delay: int, message: str = "") -> VerbCall:
+    """Restart Windows after ``delay`` seconds (shutdown.exe /r); its exit code and output."""
+    return VerbCall("reboot", {"delay": delay, "message": message})

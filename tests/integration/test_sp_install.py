@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from support import hostile as hostile_support
 from support.sp_plant import NEW, OLD, run_task, settle, sp_plant_spec
 
 SETUP = "C:\\Media\\SP2023R2SP1\\setup.exe"
@@ -146,10 +147,10 @@ def test_the_scripts_sent_are_constant(make_plant, tmp_path):
                         features=[hostile], response_keys={"X.Y": hostile}), hosts="sp-a")
     assert run.task("sp_install", "sp-a")["status"] == "ok", run.output
     assert plant.hosts["sp-a"].system_platform.software_version == NEW
-    by_operation: dict[str, set] = {}
-    for event in plant.timeline.events(kind="operation"):
-        by_operation.setdefault(event.data["operation"], set()).add(event.data["script_sha256"])
-    assert set(by_operation) == {"sp_install_state", "sp_install_start", "sp_install_watch",
-                                 "sp_reboot"}
-    assert all(len(hashes) == 1 for hashes in by_operation.values())
+    steps = {event.data["operation"] for event in plant.timeline.events(kind="operation")}
+    assert steps == {"sp_install_state", "sp_install_start", "sp_install_watch", "sp_reboot"}
+    code = hostile_support.code_hashes_sent(plant)
+    assert code == {unit: {digest} for unit, digest in
+                    hostile_support.shipped_code_hashes(set(code)).items()}
+    assert "verb:resource:setup_runner" in code
     assert hostile not in run.output

@@ -6,6 +6,7 @@ start commands, and handlers change its state through it.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import threading
 from typing import Callable
@@ -70,6 +71,15 @@ class Host:
         self.timeline.record(self.name, "host.power", powered_off=powered_off)
         for listener in self._power_listeners:
             listener(self.name, powered_off)
+
+    def last_boot(self) -> str:
+        """Win32_OperatingSystem.LastBootUpTime in UTC, round-trip format. *Twin convention*:
+        one minute past 2026-01-01 per time the host came back on, so each boot differs."""
+        ups = [e for e in self.timeline.events(host=self.name, kind="host.power")
+               if not e.data.get("powered_off")]
+        booted = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc) + \
+            datetime.timedelta(minutes=len(ups))
+        return booted.strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
 
     # -- what the transport needs ----------------------------------------------------------
     @property

@@ -8,17 +8,27 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import vendor_ctapi, windows
+from . import vendor_ctapi, vendor_setup, windows
 
 VERBS: dict[str, Callable[..., Any]] = {
     # Windows
+    "dir_create_private": windows.dir_create_private,
     "file_read": windows.file_read,
+    "file_write": windows.file_write,
     "host_facts": windows.host_facts,
+    "path_remove": windows.path_remove,
+    "path_test": windows.path_test,
+    "registry_get": windows.registry_get,
     "registry_subkeys": windows.registry_subkeys,
     "service_control": windows.service_control,
     "service_list": windows.service_list,
     "service_wait": windows.service_wait,
     "volume_get": windows.volume_get,
+    # processes
+    "process_wait": vendor_setup.process_wait,
+    "reboot": vendor_setup.reboot,
     # Plant SCADA (Power Operation)
     "ctapi_cicode": vendor_ctapi.ctapi_cicode,
+    # AVEVA System Platform setup
+    "setup_runner_start": vendor_setup.setup_runner_start,
 }

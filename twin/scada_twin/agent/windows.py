@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from ..filesystem import FileSystemError
 from ..registry import RegistryError
 from ..services import ServiceError
 from ..wildcard import like
 from . import VerbContext, VerbError
 
 SYSTEM_DRIVE = "C:"
+PROGRAM_DATA = "C:\\ProgramData"
 
 
 def host_facts(ctx: VerbContext) -> dict[str, Any]:
@@ -24,7 +26,9 @@ def host_facts(ctx: VerbContext) -> dict[str, Any]:
     accounts are local administrators.
     """
     spec = ctx.host.spec
-    return {"computer_name": spec.computer_name, "os_caption": spec.os_caption, "os_version": spec.os_version,
+    return {"computer_name": spec.computer_name, "os_caption": spec.os_caption,
+            "os_version": spec.os_version, "last_boot": ctx.host.last_boot(),
+            "program_data": PROGRAM_DATA,
             "user": f"{spec.computer_name}\\{ctx.user.split(chr(92))[-1]}", "is_admin": True}
 
 
@@ -148,3 +152,69 @@ def _service_state(ctx: VerbContext, name: str) -> Any:
 
 def _pid(name: str) -> int:
     return 1000 + sum(map(ord, name.lower())) % 60000
+
+
+def registry_get(ctx: VerbContext, path: str, names: list[str] | None) -> dict[str, Any]:
+    """Test-Path, then Get-ItemProperty: an absent value has no property, reported as $null
+    (Microsoft, "about_Registry_Provider"; "Get-ItemProperty")."""
+    registry = ctx.host.registry
+    if not registry.key_exists(path):
+        return {"exists": False, "values": {name: None for name in names or []}}
+    present = {value.name.lower(): value.data for value in registry.values(path)}
+    return {"exists": True, "values": {name: present.get(name.lower()) for name in names or []}}
+
+
+def path_test(ctx: VerbContext, path: str) -> dict[str, Any]:
+    """Test-Path -PathType Leaf / Container (Microsoft, "Test-Path")."""
+    fs = ctx.host.fs
+    if fs.is_file(path):
+        return {"exists": True, "kind": "file", "size": fs.size(path)}
+    if fs.is_dir(path):
+        return {"exists": True, "kind": "directory", "size": None}
+    return {"exists": False, "kind": None, "size": None}
+
+
+def file_write(ctx: VerbContext, path: str, base64: str) -> dict[str, Any]:
+    """File.WriteAllBytes: DirectoryNotFoundException when the folder is missing
+    (Microsoft, "File.WriteAllBytes")."""
+    fs = ctx.host.fs
+    parent = path.rstrip("\\").rpartition("\\")[0]
+    if parent and not fs.is_dir(parent):
+        raise VerbError(f"Could not find a part of the path '{path}'.", "not_found")
+    data = _b64decode(base64)
+    _write(ctx, path, data)
+    return {"size": len(data)}
+
+
+def path_remove(ctx: VerbContext, path: str) -> dict[str, Any]:
+    """Remove-Item -Recurse -Force (Microsoft, "Remove-Item")."""
+    fs = ctx.host.fs
+    if not fs.exists(path):
+        return {"removed": False}
+    fs.remove(path, recurse=True)
+    return {"removed": True}
+
+
+def dir_create_private(ctx: VerbContext, path: str) -> dict[str, Any]:
+    """Directory.CreateDirectory(path, DirectorySecurity): the twin's file system has no
+    ACLs, so only the folder (and its parent) is modelled (Microsoft, "Directory.CreateDirectory")."""
+    _mkdir(ctx, path)
+    return {"path": path}
+
+
+def _write(ctx: VerbContext, path: str, data: bytes) -> None:
+    try:
+        ctx.host.fs.write(path, data)
+    except FileSystemError as exc:
+        raise VerbError(str(exc), "io") from None
+
+
+def _mkdir(ctx: VerbContext, path: str) -> None:
+    try:
+        ctx.host.fs.mkdir(path)
+    except FileSystemError as exc:
+        raise VerbError(str(exc), "io") from None
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)

@@ -50,6 +50,9 @@ INSTALL_DIR_KEY = "FeatureForm.SInstallDir"
 UNINSTALL_KEY = ("HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\"
                  "{AVEVA-System-Platform}")
 
+SESSION_MANAGER_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager"
+PENDING_RENAMES = "PendingFileRenameOperations"
+
 EXIT_OK = 0
 EXIT_RESTART_REQUIRED = 3010
 EXIT_FAILED = 1603
@@ -68,6 +71,7 @@ class Node:
         self.role = spec.role
         self.software_version = spec.version
         self.install_location = spec.install_location
+        self._pending_restart = False
         self.pending_restart = spec.pending_restart
         self.installing = False
         self.rebooting = False
@@ -81,6 +85,25 @@ class Node:
         self._write_load_balancing(spec.load_balancing.enabled,
                                    spec.load_balancing.objects_per_group)
         self._write_uninstall_entry()
+
+    @property
+    def pending_restart(self) -> bool:
+        return self._pending_restart
+
+    @pending_restart.setter
+    def pending_restart(self, pending: bool) -> None:
+        """Setup that replaced files in use leaves them for the next boot: Windows keeps them
+        in Session Manager's PendingFileRenameOperations until then (Microsoft, MoveFileExW,
+        MOVEFILE_DELAY_UNTIL_REBOOT), which is what a restart check reads."""
+        self._pending_restart = bool(pending)
+        registry = self.host.registry
+        if pending:
+            registry.set_value(SESSION_MANAGER_KEY, PENDING_RENAMES,
+                               ["\\??\\C:\\Program Files (x86)\\ArchestrA\\Framework\\Bin\\aaBootstrap.exe", ""],
+                               "REG_MULTI_SZ")
+        elif registry.key_exists(SESSION_MANAGER_KEY) and any(
+                v.name.lower() == PENDING_RENAMES.lower() for v in registry.values(SESSION_MANAGER_KEY)):
+            registry.delete_value(SESSION_MANAGER_KEY, PENDING_RENAMES)
 
     # -- reachability ----------------------------------------------------------------------
     @property

@@ -1,6 +1,7 @@
 # scada.redundancy:verb host_facts
-# The computer's name, its Windows edition and version, and the connecting account
-# (Win32_OperatingSystem; WindowsIdentity.GetCurrent and WindowsPrincipal.IsInRole).
+# The computer's name, its Windows edition and version, when it last booted, the ProgramData
+# folder and the connecting account (Win32_OperatingSystem; WindowsIdentity.GetCurrent and
+# WindowsPrincipal.IsInRole).
 param()
 
 $os = Get-CimInstance -ClassName Win32_OperatingSystem
@@ -10,6 +11,8 @@ $principal = New-Object -TypeName Security.Principal.WindowsPrincipal -ArgumentL
     computer_name = $env:COMPUTERNAME
     os_caption = [string]$os.Caption
     os_version = [string]$os.Version
+    last_boot = $os.LastBootUpTime.ToUniversalTime().ToString('o')
+    program_data = $env:ProgramData
     user = $identity.Name
     is_admin = $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 }
