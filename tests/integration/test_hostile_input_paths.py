@@ -130,9 +130,13 @@ def test_crafted_archives_never_write_outside_the_project_folder(plant, tmp_path
 ])
 def test_the_host_refuses_escaping_paths_without_the_controller(plant, operation, params, problem):
     host = plant.hosts["po-b"]
-    base = {"project": "", "include_projects": True, "subdirectories": True, "configuration_files": False,
-            "configuration_patterns": [], "command_template": [], "command_timeout": 60,
-            "project_source": "folders", "check_mode": False} if operation == "project_backup" else {}
+    # Every name the script reads, as the modules send them: strict mode fails on a missing one.
+    base = {"project_backup": {"project": "", "include_projects": True, "subdirectories": True,
+                               "configuration_files": False, "configuration_patterns": [],
+                               "command_template": [], "command_timeout": 60,
+                               "project_source": "folders", "check_mode": False},
+            "archive_write": {"size": 0, "validate": False},
+            "archive_stat": {"sha256": True, "partial": False, "prefix_length": -1}}[operation]
     before = _files(host)
     with pytest.raises(OperationFailed) as failure:
         run_operation(winrm_connection(host), operation, {**base, **params})
@@ -148,6 +152,7 @@ def test_the_host_refuses_a_manifest_naming_a_project_outside_the_user_folder(pl
     with pytest.raises(OperationFailed) as failure:
         run_operation(winrm_connection(host), "project_restore", {
             "state": "restored", "archive": "D:\\Crafted\\p.ctz", "project": "", "include_projects": None,
-            "configuration_files": False, "keep_previous": True, "check_mode": False})
+            "configuration_files": False, "keep_previous": True, "check_mode": False,
+            "project_source": "folders"})
     assert failure.value.category == "archive_invalid" and "not a plain folder name" in failure.value.msg
     assert _files(host) == before

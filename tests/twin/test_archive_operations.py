@@ -33,16 +33,21 @@ def pair(make_hosts):
                       host_data("po-b", 2, pair="p", configured_role="standby"))
     wire([a, b])
     b.power_operation.projects.apply_change("PlantProject", {"Big.ctg": os.urandom(400_000)})
+    # Every name the script reads, as the module sends them (strict mode fails on a missing one).
     done = _runner(b)("project_backup", {"archive_name": "b.ctz", "destination": "D:\\Backups",
                                          "include_projects": True, "subdirectories": True,
-                                         "configuration_patterns": []})
+                                         "configuration_patterns": [], "project": "",
+                                         "configuration_files": False, "command_template": [],
+                                         "command_timeout": 600, "project_source": "folders",
+                                         "check_mode": False})
     assert done["path"] == ARCHIVE
     return a, b
 
 
 def _restore_params(**extra):
     return {"state": "restored", "archive": ARCHIVE, "project": "", "include_projects": None,
-            "configuration_files": False, "keep_previous": True, "check_mode": False, **extra}
+            "configuration_files": False, "keep_previous": True, "check_mode": False,
+            "project_source": "folders", **extra}
 
 
 @pytest.mark.parametrize("extra", [{"include_projects": ["PLS_Include"]}, {"project": "pls_include"}])
@@ -92,7 +97,8 @@ def test_a_chunk_damaged_on_the_way_is_not_kept(pair):
     a, _ = pair
     with pytest.raises(OperationFailed) as failure:
         _runner(a)("archive_write", {"path": "D:\\In\\x.ctz", "action": "append", "offset": 0,
-                                     "length": 3, "sha256": "0" * 64}, b"YWJj\n")
+                                     "length": 3, "sha256": "0" * 64, "size": 0,
+                                     "validate": False}, b"YWJj\n")
     assert failure.value.category == "chunk_corrupt"
     assert not a.fs.exists("D:\\In\\x.ctz.partial")
 
