@@ -10,6 +10,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._sp_registry import load_balancing
 
 
 class ActionModule(OperationAction):
@@ -22,9 +23,7 @@ class ActionModule(OperationAction):
         per_group = args["objects_per_group"]
         if per_group is not None and not 1 <= per_group <= 100000:
             raise AnsibleActionFail("objects_per_group must be between 1 and 100000")
-        answer = self.operation("load_balancing", {
-            "enable_cpu_balancing": args["enabled"], "objects_per_group": per_group,
-            "check": bool(self._task.check_mode)})
+        answer = load_balancing(self.verbs, args["enabled"], per_group, bool(self._task.check_mode))
         changes = answer.get("changes") or []
         result = {"changed": bool(changes), "key": answer["key"], "before": answer["before"],
                   "after": answer["after"], "changes": changes,

@@ -4,7 +4,8 @@
 """Action plugin for scada.redundancy.notifications: notification services off and back.
 
 The controller validates everything (patterns, the state file path, a saved state handed
-back by a role) before one ``notifications`` operation does the work on the host.
+back by a role) and decides what to change (``_notifications``); agent verbs read and change
+the host.
 """
 
 from __future__ import annotations
@@ -15,12 +16,16 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._notifications import (
+    maintenance,
+    restore,
+)
 
 DEFAULT_PATTERNS = ["Event Notification Module*"]
 DEFAULT_STATE_PATH = "C:\\ProgramData\\scada.redundancy\\notification-services.json"
 STATUSES = ("Running", "Stopped", "StartPending", "StopPending")
 START_TYPES = ("Automatic", "AutomaticDelayedStart", "Manual", "Disabled")
-_ACTIONS = {"maintenance": "maintenance", "restored": "restore"}
+_ACTIONS = ("maintenance", "restored")
 # A drive path (C:\...) or a UNC path (\\server\share\...) naming a file.
 _WINDOWS_FILE = re.compile(r"^(?:[A-Za-z]:\\|\\\\[^\\/]+\\[^\\/]+\\)(?:[^\\/:*?\"<>|\r\n]+\\)*"
                            r"[^\\/:*?\"<>|\r\n]+$")
@@ -37,10 +42,11 @@ class ActionModule(OperationAction):
 
     def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         _validate(args)
-        result = self.operation("notifications", {
-            "action": _ACTIONS[args["state"]], "patterns": args["patterns"],
-            "saved_state": args["saved_state"], "state_path": args["state_path"],
-            "timeout": args["timeout"], "check_mode": bool(self._task.check_mode)})
+        check = bool(self._task.check_mode)
+        if args["state"] == "maintenance":
+            result = maintenance(self.verbs, args["patterns"], args["state_path"], check, args["timeout"])
+        else:
+            result = restore(self.verbs, args["saved_state"], args["state_path"], check, args["timeout"])
         return {key: result.get(key) for key in
                 ("changed", "saved_state", "state_path", "changes", "services", "msg")
                 if key != "msg" or result.get("msg")}

@@ -10,6 +10,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._sp_registry import management_server
 
 DEFAULT_KEY = "HKLM\\SOFTWARE\\WOW6432Node\\ArchestrA\\Framework\\ASBRuntime"
 VENDOR_WARNING = (
@@ -36,9 +37,7 @@ class ActionModule(OperationAction):
             if not args[name].strip():
                 raise AnsibleActionFail(f"{name} must not be empty")
         host = task_vars.get("inventory_hostname", "the node")
-        answer = self.operation("sms_check", {
-            "key_paths": paths, "server_value": args["server_value"],
-            "port_value": args["port_value"]})
+        answer = management_server(self.verbs, paths, args["server_value"], args["port_value"])
         historizing = args["historizing"]
         # Unknown historizing counts as historizing: the check errs on the side of the SMS.
         required = bool(args["redundant"]) and historizing is not False

@@ -70,13 +70,16 @@ class OperationAction(ActionBase):
         """Run one operation on this task's host and return its result document."""
         return run_operation(self._connection, name, params, data=data, display=display).data
 
-    def verbs(self, step: str, calls: t.Sequence[VerbCall]) -> list[t.Any]:
-        """Run a batch of agent verbs on this task's host (one PowerShell); their values."""
-        return self.batch(step, calls).values
+    def verbs(self, step: str, calls: t.Sequence[VerbCall], tolerate: t.Collection[str] = ()) -> list[t.Any]:
+        """Run a batch of agent verbs on this task's host (one PowerShell); their values (a
+        failure in a ``tolerate`` category comes back as a VerbError in its place)."""
+        return self.batch(step, calls, tolerate=tolerate).values
 
-    def batch(self, step: str, calls: t.Sequence[VerbCall], repeat: Repeat | None = None) -> Answer:
+    def batch(self, step: str, calls: t.Sequence[VerbCall], repeat: Repeat | None = None,
+              tolerate: t.Collection[str] = ()) -> Answer:
         """Run a batch of agent verbs, repeated on the host as ``repeat`` says (a long poll)."""
-        return run_batch(self._connection, step, calls, repeat=repeat, display=display)
+        return run_batch(self._connection, step, calls, repeat=repeat, display=display,
+                         tolerate=tolerate)
 
 
 def _check_option_shapes(spec: dict[str, dict[str, t.Any]], given: t.Mapping[str, t.Any]) -> None:

@@ -96,3 +96,19 @@ def process_wait(process_id: int, timeout: float = 0) -> VerbCall:
 def reboot(delay: int, message: str = "") -> VerbCall:
     """Restart Windows after ``delay`` seconds (shutdown.exe /r); its exit code and output."""
     return VerbCall("reboot", {"delay": delay, "message": message})
+
+
+def registry_set(path: str, name: str, data: t.Any, kind: str) -> VerbCall:
+    """Set one value (``kind``: String, ExpandString, MultiString, DWord, QWord, Binary),
+    creating the key when missing."""
+    return VerbCall("registry_set", {"path": path, "name": name, "data": data, "kind": kind})
+
+
+def file_write_atomic(path: str, base64: str) -> VerbCall:
+    """Write a small file through ``<path>.tmp`` and a replace, creating its folder."""
+    return VerbCall("file_write_atomic", {"path": path, "base64": base64})
+
+
+def service_set_start_type(name: str, start_type: str) -> VerbCall:
+    """Set a service's start type (Automatic, AutomaticDelayedStart, Manual, Disabled)."""
+    return VerbCall("service_set_start_type", {"name": name, "start_type": start_type})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from support import hostile
 from support.sp_plant import run_task, sp_plant_spec
 
 
@@ -53,5 +54,6 @@ def test_the_script_sent_is_constant(sp_plant, tmp_path):
                                                               "objects_per_group": 7},
                        hosts="sp-b")
         assert run.task("load_balancing", "sp-b")["status"] == "ok", run.output
-    sent = sp_plant.timeline.events(kind="operation")
-    assert len({e.data["script_sha256"] for e in sent}) == 1
+    code = hostile.code_hashes_sent(sp_plant)
+    assert set(code) == {"verb:core", "verb:registry_get", "verb:registry_set"}
+    assert code == {unit: {digest} for unit, digest in hostile.shipped_code_hashes(set(code)).items()}

@@ -206,6 +206,6 @@ def test_hostile_values_never_change_the_script_sent(plant, tmp_path):
         assert record["result"]["changed"] is False  # matches nothing: nothing to do
     sent = plant.timeline.events("po-a", "operation")
     assert len(sent) == 1 + len(HOSTILE)
-    assert len({e.data["script_sha256"] for e in sent}) == 1
+    assert len({e.data["code_sha256"] for e in sent}) == 1
     assert len({e.data["command_sha256"] for e in plant.timeline.events("po-a", "winrs.command")}) == 1
     assert _states(plant)["WinRM"] == ("Running", "Automatic")

@@ -21,7 +21,7 @@ from .wallclock import round_trip_now
 from .timeline import Timeline
 
 STATUSES = ("Running", "Stopped", "StartPending", "StopPending")
-START_TYPES = ("Automatic", "Manual", "Disabled")
+START_TYPES = ("Automatic", "AutomaticDelayedStart", "Manual", "Disabled")
 
 #: Services every simulated Windows Server has; notification-like names on purpose, so a
 #: pattern that is too broad ("*Notification*") is caught by the tests, not on a plant.

@@ -7,6 +7,7 @@ follows is named in its docstring.
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 from ..filesystem import FileSystemError
@@ -56,8 +57,10 @@ def registry_subkeys(ctx: VerbContext, path: str, names: list[str] | None) -> di
     """
     registry = ctx.host.registry
     try:
-        subkeys = registry.subkeys(path)
+        subkeys = registry.subkeys(path) if _provider_path(path) else None
     except RegistryError:
+        subkeys = None
+    if subkeys is None:
         return {"exists": False, "subkeys": []}
     listed = []
     for subkey in subkeys:
@@ -158,7 +161,7 @@ def registry_get(ctx: VerbContext, path: str, names: list[str] | None) -> dict[s
     """Test-Path, then Get-ItemProperty: an absent value has no property, reported as $null
     (Microsoft, "about_Registry_Provider"; "Get-ItemProperty")."""
     registry = ctx.host.registry
-    if not registry.key_exists(path):
+    if not (_provider_path(path) and registry.key_exists(path)):
         return {"exists": False, "values": {name: None for name in names or []}}
     present = {value.name.lower(): value.data for value in registry.values(path)}
     return {"exists": True, "values": {name: present.get(name.lower()) for name in names or []}}
@@ -218,3 +221,54 @@ def _mkdir(ctx: VerbContext, path: str) -> None:
 
 def _b64decode(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+#: New-ItemProperty -PropertyType names -> the registry's value kinds (Microsoft,
+#: "New-ItemProperty"; RegistryValueKind).
+_PROPERTY_TYPES = {"string": "REG_SZ", "expandstring": "REG_EXPAND_SZ", "multistring": "REG_MULTI_SZ",
+                   "dword": "REG_DWORD", "qword": "REG_QWORD", "binary": "REG_BINARY"}
+
+
+def registry_set(ctx: VerbContext, path: str, name: str, data: Any, kind: str) -> dict[str, Any]:
+    """New-Item -Force for a missing key, New-ItemProperty -Force for the value; a DWord takes
+    a number (a PowerShell conversion error otherwise)."""
+    if not _provider_path(path):
+        raise VerbError(f"Cannot find drive. A drive with the name '{path.split(chr(92))[0]}' "
+                        f"does not exist.", "not_found")
+    value_kind = _PROPERTY_TYPES.get(kind.lower())
+    if value_kind is None:
+        raise VerbError(f"Cannot bind parameter 'PropertyType'... '{kind}'", "invalid_arguments")
+    if value_kind in ("REG_DWORD", "REG_QWORD"):
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise VerbError(f'Cannot convert value "{data}" to type "System.Int32".', "error")
+    ctx.host.registry.set_value(path, name, data, value_kind)
+    return {"path": path, "name": name}
+
+
+def _provider_path(path: str) -> bool:
+    """Whether PowerShell reads ``path`` as a registry provider path (``HKLM:\\...``); any
+    other text is a path relative to the current file system location (about_Providers)."""
+    return re.match(r"^HK(LM|CU|U|EY_[A-Z_]+):\\", path, re.I) is not None
+
+
+def file_write_atomic(ctx: VerbContext, path: str, base64: str) -> dict[str, Any]:
+    """Directory.CreateDirectory, File.WriteAllBytes of <path>.tmp, then File.Replace or
+    File.Move: the file is the old one or the new one, never half (Microsoft, "File.Replace")."""
+    fs = ctx.host.fs
+    data = _b64decode(base64)
+    _mkdir(ctx, path.rstrip("\\").rpartition("\\")[0])
+    _write(ctx, f"{path}.tmp", data)
+    _write(ctx, path, data)
+    fs.remove(f"{path}.tmp")
+    return {"size": len(data)}
+
+
+def service_set_start_type(ctx: VerbContext, name: str, start_type: str) -> dict[str, Any]:
+    """Set-Service -StartupType (Automatic, Manual, Disabled), sc.exe config start=
+    delayed-auto for AutomaticDelayedStart (Microsoft, "Set-Service"; "sc.exe config")."""
+    _service_state(ctx, name)
+    try:
+        ctx.host.services.set_start_type(name, start_type)
+    except (ServiceError, ValueError) as exc:
+        raise VerbError(str(exc), "service_error") from None
+    return {"name": name, "start_type": start_type}

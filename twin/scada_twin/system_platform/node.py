@@ -50,6 +50,9 @@ INSTALL_DIR_KEY = "FeatureForm.SInstallDir"
 UNINSTALL_KEY = ("HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\"
                  "{AVEVA-System-Platform}")
 
+SMS_KEY = "HKLM\\SOFTWARE\\WOW6432Node\\ArchestrA\\Framework\\ASBRuntime"
+SMS_SERVER_VALUE = "ManagementServerName"
+SMS_PORT_VALUE = "ManagementServerPort"
 SESSION_MANAGER_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager"
 PENDING_RENAMES = "PendingFileRenameOperations"
 
@@ -76,8 +79,8 @@ class Node:
         self.installing = False
         self.rebooting = False
         self.historizing = spec.historizing
-        self.sms: dict[str, Any] | None = None if spec.sms is None else {
-            "server": spec.sms.server, "port": spec.sms.port}
+        self._sms: dict[str, Any] | None = None
+        self.sms = None if spec.sms is None else {"server": spec.sms.server, "port": spec.sms.port}
         self.lock: threading.RLock = threading.RLock()  # the galaxy's lock once wired
         self.platform: "Platform | None" = None       # set by the galaxy
         self.galaxy: "Galaxy | None" = None           # the galaxy this node belongs to
@@ -85,6 +88,21 @@ class Node:
         self._write_load_balancing(spec.load_balancing.enabled,
                                    spec.load_balancing.objects_per_group)
         self._write_uninstall_entry()
+
+    @property
+    def sms(self) -> dict[str, Any] | None:
+        return self._sms
+
+    @sms.setter
+    def sms(self, sms: dict[str, Any] | None) -> None:
+        """The configurator writes the System Management Server it is given into the node's
+        registry. *Twin convention*: under :data:`SMS_KEY` (where the product keeps it is not
+        documented; it is the sms_check module's default)."""
+        self._sms = sms
+        if sms is not None:
+            self.host.registry.set_value(SMS_KEY, SMS_SERVER_VALUE, str(sms["server"]))
+            self.host.registry.set_value(SMS_KEY, SMS_PORT_VALUE, int(sms.get("port") or 443),
+                                         "REG_DWORD")
 
     @property
     def pending_restart(self) -> bool:

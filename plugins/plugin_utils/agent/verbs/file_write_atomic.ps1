@@ -1,0 +1,16 @@
+# scada.redundancy:verb file_write_atomic
+# Write a small file so that a crash never leaves half of it: the bytes (base64) go to
+# <path>.tmp, which then replaces the file (File.Replace) or becomes it (File.Move); the
+# folder is created when missing (Directory.CreateDirectory).
+param(
+    [Parameter(Mandatory = $true)][string]$path,
+    [Parameter(Mandatory = $true)][AllowEmptyString()][string]$base64
+)
+
+$bytes = [Convert]::FromBase64String($base64)
+[void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($path))
+$temporary = "$path.tmp"
+[System.IO.File]::WriteAllBytes($temporary, $bytes)
+if ([System.IO.File]::Exists($path)) { [System.IO.File]::Replace($temporary, $path, [NullString]::Value) }
+else { [System.IO.File]::Move($temporary, $path) }
+[ordered]@{ size = $bytes.Length }
