@@ -40,7 +40,7 @@ _text_cache: dict[str, str] = {}
 EXCEPTION_CATEGORIES = (
     ("ParameterBinding", "invalid_arguments"), ("ItemNotFound", "not_found"),
     ("FileNotFound", "not_found"), ("DirectoryNotFound", "not_found"),
-    ("UnauthorizedAccess", "access_denied"), ("IOException", "io"))
+    ("UnauthorizedAccess", "access_denied"), ("Security", "access_denied"), ("IOException", "io"))
 
 
 class VerbCall(t.NamedTuple):

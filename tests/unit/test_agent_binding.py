@@ -60,3 +60,13 @@ def test_names_bind_case_insensitively_and_values_convert_as_powershell_converts
 def test_what_a_real_host_refuses_is_refused(given, message):
     with pytest.raises(BindingError, match=message.replace("(", r"\(").replace(".", r"\.")):
         bind(PARAMS, given, "example")
+
+
+def test_a_plain_script_takes_a_name_it_does_not_declare_silently():
+    """Why every verb is an advanced script: a plain one would swallow a misspelt argument."""
+    plain = parse_param_block("param(\n    [string]$patterns\n)\n")
+    assert plain.advanced is False
+    assert bind(plain, {"pattern": "x"}, "plain") == {"patterns": ""}
+    advanced = parse_param_block("[CmdletBinding()]\nparam(\n    [string]$patterns\n)\n")
+    with pytest.raises(BindingError, match="parameter name 'pattern'"):
+        bind(advanced, {"pattern": "x"}, "advanced")

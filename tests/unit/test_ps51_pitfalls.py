@@ -42,9 +42,24 @@ def test_no_native_command_with_redirected_stderr(script):
 
 def test_the_agent_touches_the_console_only_under_the_console_host():
     launcher = (ROOT / "plugins/plugin_utils/agent/agent.ps1").read_text(encoding="utf-8")
+    guarded = False
     for line in launcher.splitlines():
-        if "[Console]::" in line and not line.lstrip().startswith("#"):
-            assert "if ($console)" in line, line
+        code = line.split("#")[0]
+        if "if ($console) {" in code and not code.rstrip().endswith("}"):
+            guarded = True
+        elif guarded and code.strip() == "}":
+            guarded = False
+        if "[Console]::" in code:
+            assert guarded or "if ($console)" in code, line
+
+
+@pytest.mark.parametrize("script", sorted((ROOT / "plugins/plugin_utils/agent/verbs").glob("*.ps1")),
+                         ids=lambda p: p.stem)
+def test_every_verb_is_an_advanced_script(script):
+    """Without [CmdletBinding()] (or a [Parameter()] attribute) a script is not advanced, and
+    PowerShell puts a splatted name it does not declare into $args instead of refusing it
+    (about_Functions_Advanced): a misspelt argument would pass silently."""
+    assert "[CmdletBinding()]\nparam(" in script.read_text(encoding="utf-8")
 
 
 def test_the_checks_catch_the_traps(tmp_path):

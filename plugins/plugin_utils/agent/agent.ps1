@@ -4,11 +4,17 @@
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
 $console = $Host.Name -eq 'ConsoleHost'
-# Under PSRP there is no console, and setting its encoding would throw.
-if ($console) { [Console]::OutputEncoding = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false }
+# Under PSRP there is no console, and setting its encodings would throw. WinRM's shell runs in
+# code page 65001, so a child's stdin writer would otherwise start with a UTF-8 BOM.
+if ($console) {
+  [Console]::OutputEncoding = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false
+  [Console]::InputEncoding = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false
+}
 try {
   $request = ConvertFrom-Json -InputObject (@($input) -join "`n")
-  $core = [Management.Automation.Language.Parser]::ParseInput([string]$request.core, 'core.ps1', [ref]$null, [ref]$null).GetScriptBlock()
+  $errors = $null
+  $core = [Management.Automation.Language.Parser]::ParseInput([string]$request.core, 'core.ps1', [ref]$null, [ref]$errors).GetScriptBlock()
+  if (@($errors).Count -gt 0) { throw "the core does not parse: $(@($errors)[0].Message)" }
 }
 catch {
   $text = ConvertTo-Json -Compress -InputObject @{ failed = $true; category = 'protocol'; msg = "agent: the request could not be read: $($_.Exception.Message)" }

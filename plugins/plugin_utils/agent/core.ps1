@@ -20,7 +20,9 @@ function Write-AgentAnswer {
 try {
   $verbs = @{}
   foreach ($v in @($request.verbs)) {
-    $verbs[[string]$v.name] = [Management.Automation.Language.Parser]::ParseInput([string]$v.script, "$($v.name).ps1", [ref]$null, [ref]$null).GetScriptBlock()
+    $errors = $null
+    $verbs[[string]$v.name] = [Management.Automation.Language.Parser]::ParseInput([string]$v.script, "$($v.name).ps1", [ref]$null, [ref]$errors).GetScriptBlock()
+    if (@($errors).Count -gt 0) { throw "verb $($v.name) does not parse: $(@($errors)[0].Message)" }
   }
   # Constant texts a verb gives a child process (its resource lines name them).
   $AgentResources = @{}
@@ -46,6 +48,8 @@ function Invoke-AgentCalls {
     }
     catch {
       $e = $_.Exception
+      # A .NET method's exception arrives wrapped ("Exception calling ..."): report its own.
+      if ($e -is [Management.Automation.MethodInvocationException] -and $null -ne $e.InnerException) { $e = $e.InnerException }
       # The controller maps an uncategorised exception's type to a category.
       $category = if ($e.Data.Contains('category')) { [string]$e.Data['category'] } else { $null }
       [void]$results.Add(@{ ok = $false; msg = $e.Message; category = $category; type = $e.GetType().FullName })

@@ -4,7 +4,9 @@ The agent splats each call's JSON arguments onto the verb's ``param`` block. Pow
 refuses what a real host refuses, so the twin does too (Microsoft, about_Splatting and
 about_Functions_Advanced_Parameters; the conversions of about_Type_Conversion):
 
-- a name the block does not declare: "A parameter cannot be found that matches parameter name";
+- a name the block does not declare: "A parameter cannot be found that matches parameter name"
+  (only in an advanced script, one with [CmdletBinding()] or a [Parameter()] attribute; a plain
+  script puts such a name into $args without a word, about_Functions_Advanced);
 - a Mandatory parameter not given (non-interactive): "missing mandatory parameters";
 - a Mandatory [string] given "" or $null, unless [AllowEmptyString()]: "Cannot bind argument";
 - a value its type cannot take: [int]/[long]/[double] from text that is no number, [bool] and
@@ -46,18 +48,29 @@ class Parameter:
     default: Any
 
 
-def parse_param_block(script: str) -> list[Parameter]:
+class Signature(list):
+    """A param block's parameters, and whether the script is advanced."""
+
+    advanced: bool = False
+
+
+def parse_param_block(script: str) -> Signature:
     """The parameters of a verb script's top-level ``param(...)`` block."""
     start = re.search(r"^param\(", script, re.M)
     if start is None:
         raise BindingError("the verb has no param block")
     body = _balanced(script, start.end() - 1)
-    return [_parameter(text.strip()) for text in _split_top_level(body) if text.strip()]
+    signature = Signature(_parameter(text.strip()) for text in _split_top_level(body) if text.strip())
+    signature.advanced = ("[CmdletBinding(" in script[:start.start()]
+                          or "[Parameter(" in body)
+    return signature
 
 
 def bind(parameters: list[Parameter], given: dict[str, Any], verb: str) -> dict[str, Any]:
     """The variables the verb sees, bound from ``given`` as PowerShell binds a splat."""
     by_name = {p.name.lower(): p for p in parameters}
+    advanced = getattr(parameters, "advanced", True)
+    given = {k: v for k, v in given.items() if advanced or k.lower() in by_name}
     for name in given:
         if name.lower() not in by_name:
             raise BindingError(f"A parameter cannot be found that matches parameter name "

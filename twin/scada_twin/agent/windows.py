@@ -264,8 +264,11 @@ def file_write_atomic(ctx: VerbContext, path: str, base64: str) -> dict[str, Any
 
 
 def service_set_start_type(ctx: VerbContext, name: str, start_type: str) -> dict[str, Any]:
-    """Set-Service -StartupType (Automatic, Manual, Disabled), sc.exe config start=
-    delayed-auto for AutomaticDelayedStart (Microsoft, "Set-Service"; "sc.exe config")."""
+    """sc.exe config start= auto | delayed-auto | demand | disabled; exit code 1060 for a
+    service that does not exist (Microsoft, "sc.exe config"; system error codes)."""
+    if start_type not in ("Automatic", "AutomaticDelayedStart", "Manual", "Disabled"):
+        raise VerbError(f"start_type must be Automatic, AutomaticDelayedStart, Manual or "
+                        f"Disabled, not '{start_type}'", "invalid_arguments")
     _service_state(ctx, name)
     try:
         ctx.host.services.set_start_type(name, start_type)

@@ -3,6 +3,7 @@
 # Cicode calls over one local CtAPI connection, in a child powershell.exe of CtApi.dll's
 # bitness (PE header: SysWOW64 for x86), which is killed after timeout seconds. Never fails
 # for CtAPI's sake: {connected, error, results: [{ok, value, error}], powershell}.
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$dll,
     [string[]]$commands = @(),
@@ -39,6 +40,7 @@ if (-not $child.WaitForExit($timeout * 1000)) {
     try { $child.Kill() } catch { $null = $_ }
     return (& $fail "CtAPI did not answer within $timeout seconds")
 }
-try { $answer = ConvertFrom-Json -InputObject $stdout.Result.Trim() }
-catch { return (& $fail "the CtAPI helper gave no answer: $((($stderr.Result.Trim()) -split "`n")[0])") }
+# The child answers base64 of UTF-8 JSON; its stderr is CLIXML, of which the text is shown.
+try { $answer = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($stdout.Result.Trim())) | ConvertFrom-Json }
+catch { return (& $fail "the CtAPI helper gave no answer: $(($stderr.Result -replace '(?s)#< CLIXML|<[^>]+>|_x000D__x000A_', ' ').Trim())") }
 [ordered]@{ connected = [bool]$answer.connected; error = $answer.error; results = @($answer.results); powershell = $powershell }

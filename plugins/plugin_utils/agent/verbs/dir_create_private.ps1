@@ -2,6 +2,7 @@
 # Create a folder that only SYSTEM and the Administrators group can open (inheritance off,
 # FullControl for S-1-5-18 and S-1-5-32-544); its parent is created as usual
 # (Directory.CreateDirectory with a DirectorySecurity; FileSystemAccessRule).
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$path
 )
@@ -15,4 +16,6 @@ foreach ($sid in @('S-1-5-18', 'S-1-5-32-544')) {
 }
 [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($path.TrimEnd('\')))
 [void][System.IO.Directory]::CreateDirectory($path, $acl)
+# CreateDirectory applies the ACL only to a folder it creates.
+[System.IO.Directory]::SetAccessControl($path, $acl)
 [ordered]@{ path = $path }

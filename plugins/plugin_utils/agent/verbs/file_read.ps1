@@ -1,6 +1,7 @@
 # scada.redundancy:verb file_read
 # The bytes of a small file, base64 (System.IO.File.ReadAllBytes); larger than max_bytes is
 # refused (category too_large) so a mistake cannot pull a large file through WinRM.
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$path,
     [long]$max_bytes = 16777216

@@ -2,6 +2,7 @@
 # Write a small file so that a crash never leaves half of it: the bytes (base64) go to
 # <path>.tmp, which then replaces the file (File.Replace) or becomes it (File.Move); the
 # folder is created when missing (Directory.CreateDirectory).
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$path,
     [Parameter(Mandatory = $true)][AllowEmptyString()][string]$base64

@@ -2,6 +2,7 @@
 # The computer's name, its Windows edition and version, when it last booted, the ProgramData
 # folder and the connecting account (Win32_OperatingSystem; WindowsIdentity.GetCurrent and
 # WindowsPrincipal.IsInRole).
+[CmdletBinding()]
 param()
 
 $os = Get-CimInstance -ClassName Win32_OperatingSystem

@@ -1,6 +1,7 @@
 # scada.redundancy:verb path_remove
 # Remove a file or a folder with everything in it (Remove-Item -Recurse -Force); a path that
 # is not there is no error: {removed} says whether anything was.
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$path
 )

@@ -1,6 +1,7 @@
 # scada.redundancy:verb path_test
 # Whether a path exists, and as what: {exists, kind ('file', 'directory' or $null), size}
 # (Test-Path -PathType Leaf / Container; FileInfo.Length).
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$path
 )

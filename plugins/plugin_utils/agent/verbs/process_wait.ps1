@@ -1,6 +1,7 @@
 # scada.redundancy:verb process_wait
 # Wait up to timeout seconds for a process to exit (Process.WaitForExit(Int32)):
 # {exists: false} when no process has the id.
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][int]$process_id,
     [double]$timeout = 0

@@ -2,6 +2,7 @@
 # Restart Windows after delay seconds with a comment for logged-on users, as win_reboot does
 # (shutdown.exe /r /t /c, through Process.Start: a native command redirected with 2>&1 would
 # throw on its first stderr line under ErrorActionPreference Stop). {exit_code, output}.
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][int]$delay,
     [string]$message = ''

@@ -1,6 +1,7 @@
 # scada.redundancy:verb registry_get
 # Whether a registry key exists, and the named values under it ($null where absent)
 # (Test-Path and Get-ItemProperty on the Registry provider).
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$path,
     [string[]]$names = @()
@@ -14,7 +15,8 @@ if (-not (Test-Path -LiteralPath $path)) {
 }
 $item = Get-ItemProperty -LiteralPath $path
 foreach ($name in $names) {
-    $property = $item.PSObject.Properties[$name]
+    # A key with no values gives no item at all.
+    $property = if ($null -eq $item) { $null } else { $item.PSObject.Properties[$name] }
     $values[$name] = if ($null -eq $property) { $null } else { $property.Value }
 }
 [ordered]@{ exists = $true; values = $values }

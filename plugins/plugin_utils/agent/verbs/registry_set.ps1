@@ -1,6 +1,7 @@
 # scada.redundancy:verb registry_set
 # Set one registry value, creating its key when missing (New-Item -Force, then
 # New-ItemProperty -PropertyType: String, ExpandString, MultiString, DWord, QWord, Binary).
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$path,
     [Parameter(Mandatory = $true)][string]$name,

@@ -1,6 +1,7 @@
 # scada.redundancy:verb registry_subkeys
 # The subkeys of a registry key, in the order Windows lists them, each with the named values
 # ($null where a value is absent) (Get-ChildItem and Get-ItemProperty on the Registry provider).
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$path,
     [string[]]$names = @()
@@ -14,7 +15,8 @@ $subkeys = @(foreach ($key in Get-ChildItem -LiteralPath $path) {
         $item = Get-ItemProperty -LiteralPath $key.PSPath
         $values = [ordered]@{}
         foreach ($name in $names) {
-            $property = $item.PSObject.Properties[$name]
+            # A key with no values gives no item at all.
+            $property = if ($null -eq $item) { $null } else { $item.PSObject.Properties[$name] }
             $values[$name] = if ($null -eq $property) { $null } else { $property.Value }
         }
         [ordered]@{ name = $key.PSChildName; values = $values }

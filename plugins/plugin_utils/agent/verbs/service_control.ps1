@@ -2,6 +2,7 @@
 # Ask the Service Control Manager to start or stop a service (ServiceController.Start/Stop),
 # without waiting; Windows' refusal (a pending status, dependent services) becomes category
 # service_error with its own message.
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$name,
     [Parameter(Mandatory = $true)][string]$action
@@ -18,7 +19,12 @@ try {
 }
 catch {
     if ($_.Exception.Data.Contains('category')) { throw }
-    $message = $_.Exception.GetBaseException().Message
+    $base = $_.Exception.GetBaseException()
+    # ERROR_SERVICE_DOES_NOT_EXIST (1060) is no refusal: there is no such service.
+    if ($base -is [System.ComponentModel.Win32Exception] -and $base.NativeErrorCode -eq 1060) {
+        throw (New-AgentError -Message "Service $name was not found on computer '.'." -Category 'not_found')
+    }
+    $message = $base.Message
     throw (New-AgentError -Message $message -Category 'service_error')
 }
 finally {

@@ -2,6 +2,7 @@
 # The services whose display name is -like one of the patterns or whose name is one of the
 # names, sorted by name (Win32_Service: Name, DisplayName, State, StartMode, ProcessId; the
 # DelayedAutostart registry flag; the process's StartTime in UTC).
+[CmdletBinding()]
 param(
     [string[]]$patterns = @(),
     [string[]]$names = @()

@@ -1,6 +1,7 @@
 # scada.redundancy:verb service_wait
 # Block until a service reaches a status or the timeout passes
 # (ServiceController.WaitForStatus; its TimeoutException becomes category timeout).
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$name,
     [Parameter(Mandatory = $true)][string]$status,
@@ -14,7 +15,11 @@ try {
     [ordered]@{ status = [string]$controller.Status }
 }
 catch {
-    if (-not ($_.Exception.GetBaseException() -is [System.ServiceProcess.TimeoutException])) { throw }
+    $base = $_.Exception.GetBaseException()
+    if ($base -is [System.ComponentModel.Win32Exception] -and $base.NativeErrorCode -eq 1060) {
+        throw (New-AgentError -Message "Service $name was not found on computer '.'." -Category 'not_found')
+    }
+    if (-not ($base -is [System.ServiceProcess.TimeoutException])) { throw }
     $controller.Refresh()
     throw (New-AgentError -Message "service $name did not reach $status within $($timeout)s (it is $($controller.Status))" -Category 'timeout')
 }

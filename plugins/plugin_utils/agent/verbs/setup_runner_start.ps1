@@ -2,6 +2,7 @@
 # scada.redundancy:resource setup_runner
 # Start the constant setup runner detached, in a folder holding its run.json, so setup
 # outlives this WinRM command (Win32_Process.Create: ReturnValue 0 is success).
+[CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$working_directory
 )

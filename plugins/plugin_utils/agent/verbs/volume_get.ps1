@@ -1,6 +1,7 @@
 # scada.redundancy:verb volume_get
 # A local drive's size and free space (Win32_LogicalDisk, by DeviceID such as 'D:'); no drive
 # named means the system drive ($env:SystemDrive).
+[CmdletBinding()]
 param(
     [string]$drive = ''
 )
