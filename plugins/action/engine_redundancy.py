@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin for scada.redundancy.engine_redundancy: read or wait for engines' statuses.
 
-Each probe is one ``engine_redundancy`` operation, a long poll that returns when a status
-changes or ``long_poll`` seconds pass; the controller loops with :func:`._wait.wait_for` and
-prints each change at -v.
+Each probe is one batch of ``process_run`` verbs (the site's tool once per engine), repeated
+on the host until a tool's answer changes or ``long_poll`` seconds pass; the statuses are read
+from the output here, and the controller loops with :func:`._wait.wait_for` and prints each
+change at -v.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 from ansible.utils.display import Display
 
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import Repeat
+from ansible_collections.scada.redundancy.plugins.plugin_utils._argv import command_line
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._wait import WaitTimeout, wait_for
 
@@ -79,21 +83,22 @@ class ActionModule(OperationAction):
                                     "at least 1")
         if not 0.2 <= args["poll_interval"] <= 60:
             raise AnsibleActionFail("poll_interval must be between 0.2 and 60")
-        commands = [{"engine": n, "argv": [p.replace(PLACEHOLDER, n) for p in command]}
-                    for n in names]
+        calls = [_verbs.process_run(command[0], command_line([p.replace(PLACEHOLDER, n) for p in command[1:]]),
+                                    args["command_timeout"]) for n in names]
         started = time.monotonic()
         deadline = started + args["timeout"]
-        state: dict[str, t.Any] = {"doc": None, "seconds": {}}
+        state: dict[str, t.Any] = {"doc": None, "seconds": {}, "digest": ""}
 
         def probe() -> dict:
-            known = None
+            # A long poll on the host: the batch again every poll_interval until any tool's
+            # answer changes (the statuses are read here, from the output).
+            repeat = None
             if state["doc"] is not None:
-                known = {e["name"]: e["status"] for e in state["doc"]["engines"]}
-            doc = self.operation("engine_redundancy", {
-                "commands": commands, "statuses": vocabulary, "known": known,
-                "max_wait": max(0.0, min(args["long_poll"], deadline - time.monotonic())),
-                "poll_interval": args["poll_interval"],
-                "command_timeout": args["command_timeout"]})
+                repeat = Repeat(state["digest"], max(0.0, min(args["long_poll"], deadline - time.monotonic())),
+                                args["poll_interval"])
+            answer = self.batch("engine_redundancy", calls, repeat)
+            state["digest"] = answer.digest
+            doc = {"engines": [engine_row(n, run, vocabulary) for n, run in zip(names, answer.values)]}
             now = round(time.monotonic() - started, 1)
             for engine in doc["engines"]:
                 if engine["status"] in expect.get(engine["name"], []):
@@ -140,3 +145,19 @@ def _unread(row: dict) -> str:
     if row.get("exit_code"):
         return f"unknown (command exit code {row['exit_code']}: {str(row.get('output'))[:200]})"
     return f"unknown (output {str(row.get('output'))[:200]!r})"
+
+
+def engine_row(name: str, run: t.Mapping[str, t.Any], vocabulary: t.Sequence[str]) -> dict[str, t.Any]:
+    """{name, status, exit_code, output, timed_out}: the status is the first output line that
+    is one of the vocabulary's strings (any letter case), from a tool that exited 0 in time."""
+    stdout, stderr = str(run.get("stdout") or ""), str(run.get("stderr") or "")
+    status = None
+    if not run["timed_out"] and run["exit_code"] == 0:
+        by_lower = {v.lower(): v for v in vocabulary}
+        status = next((by_lower[line.strip().lower()] for line in stdout.splitlines()
+                       if line.strip().lower() in by_lower), None)
+    output = stdout.strip()[:2000]
+    if status is None and not output:
+        output = stderr.strip()[:2000]
+    return {"name": name, "status": status, "exit_code": run["exit_code"], "output": output,
+            "timed_out": bool(run["timed_out"])}

@@ -112,3 +112,10 @@ def file_write_atomic(path: str, base64: str) -> VerbCall:
 def service_set_start_type(name: str, start_type: str) -> VerbCall:
     """Set a service's start type (Automatic, AutomaticDelayedStart, Manual, Disabled)."""
     return VerbCall("service_set_start_type", {"name": name, "start_type": start_type})
+
+
+def process_run(file_name: str, arguments: str, timeout: int = 60) -> VerbCall:
+    """Run a program directly with a command line (see ``_argv.command_line``); its exit code,
+    output and whether it was killed at ``timeout`` seconds."""
+    return VerbCall("process_run", {"file_name": file_name, "arguments": arguments,
+                                    "timeout": timeout})

@@ -98,4 +98,4 @@ def test_the_script_sent_is_constant(sp_plant, tmp_path):
         run = run_task(sp_plant, tmp_path, "engine_redundancy", args, hosts="sp-a")
         assert run.task("engine_redundancy", "sp-a")["status"] == "ok", run.output
     sent = sp_plant.timeline.events(kind="operation")
-    assert len(sent) == 2 and len({e.data["script_sha256"] for e in sent}) == 1
+    assert len(sent) == 2 and len({e.data["code_sha256"] for e in sent}) == 1

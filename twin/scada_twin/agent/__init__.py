@@ -33,12 +33,15 @@ _RESOURCE_MARKER = re.compile(r"^# scada\.redundancy:resource (?P<name>[a-z0-9_]
 
 
 class VerbError(Exception):
-    """A verb's terminating error, with the category the bootstrap reports."""
+    """A verb's terminating error: the category a verb gives it (None for an exception it does
+    not categorise, which the controller maps from ``type``, the .NET exception's name)."""
 
-    def __init__(self, msg: str, category: str = "error") -> None:
+    def __init__(self, msg: str, category: str | None = "error",
+                 type_name: str = "System.InvalidOperationException") -> None:
         super().__init__(msg)
         self.msg = msg
         self.category = category
+        self.type_name = type_name
 
 
 @dataclasses.dataclass
@@ -131,7 +134,7 @@ def _run_calls(host: "Host", context: VerbContext, scripts: dict[str, str],
             break
         except VerbError as exc:
             results.append({"ok": False, "msg": exc.msg, "category": exc.category,
-                            "type": "System.InvalidOperationException"})
+                            "type": exc.type_name})
             break
     return results
 

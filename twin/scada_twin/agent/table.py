@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import vendor_ctapi, vendor_setup, windows
+from . import site_tools, vendor_ctapi, vendor_setup, windows
 
 VERBS: dict[str, Callable[..., Any]] = {
     # Windows
@@ -28,6 +28,7 @@ VERBS: dict[str, Callable[..., Any]] = {
     "service_wait": windows.service_wait,
     "volume_get": windows.volume_get,
     # processes
+    "process_run": site_tools.process_run,
     "process_wait": vendor_setup.process_wait,
     "reboot": vendor_setup.reboot,
     # Plant SCADA (Power Operation)
