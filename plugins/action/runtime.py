@@ -10,13 +10,13 @@ loop of long polls (see ``_runtime``).
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 from ansible.errors import AnsibleActionFail
 from ansible.utils.display import Display
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_runtime_state import CICODE_NAME
 from ansible_collections.scada.redundancy.plugins.plugin_utils._runtime_host import RuntimeHost
 from ansible_collections.scada.redundancy.plugins.plugin_utils._runtime import (
     DEFAULT_PROCESSES,
@@ -32,8 +32,6 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._wait import Cloc
 
 display = Display()
 _ACTIONS = {"started": "start", "stopped": "stop", "restarted": "restart"}
-# A cluster name is written into a Cicode call on the host, so only plain names pass.
-_CICODE_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 
 
 class ActionModule(OperationAction):
@@ -107,7 +105,7 @@ def _validate(args: dict[str, t.Any]) -> None:
     if not args["service_name"] and not [p for p in args["service_pattern"] if p.strip()]:
         raise AnsibleActionFail("service_pattern needs at least one display-name pattern")
     cluster = (args["ctapi"] or {}).get("cluster")
-    if cluster and not _CICODE_NAME.match(cluster):
+    if cluster and not CICODE_NAME.match(cluster):  # it stands in a Cicode call
         raise AnsibleActionFail(f"ctapi.cluster must be letters, digits and underscores only, not {cluster!r}")
 
 

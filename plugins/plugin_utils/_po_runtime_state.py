@@ -29,19 +29,22 @@ from __future__ import annotations
 import re
 import typing as t
 
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
+
 PROCESS_COMPONENTS = {"I/O Server": "IOServer", "Alarm": "Alarm", "Trend": "Trend",
                       "Report": "Report"}
 #: Components whose ServerInfoEx Type 0 is the active flag (the Name is the component).
 ROLE_COMPONENTS = ("Alarm", "Trend", "Report")
 CONNECTED_PROCESSES = ("Client", "System Services")
 SERVICE_STATES = {"Stopped": "Stopped", "StopPending": "Stopping", "StartPending": "Starting"}
-_CICODE_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+#: A name that stands between quotes in a Cicode call: letters, digits, underscores.
+CICODE_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 
 
 def server_info_call(component: str, cluster: str = "") -> str:
     """The Cicode text asking ``component`` for its Type 0 answer (see the module doc)."""
     for name in (component, cluster):
-        if name and not _CICODE_NAME.match(name):
+        if name and not CICODE_NAME.match(name):
             raise ValueError(f"{name!r} is not a Cicode name (letters, digits and underscores only)")
     name = component if component in ROLE_COMPONENTS else "Server"
     arguments = [f'"{name}"', "0", f'"{component}"'] + ([f'"{cluster}"'] if cluster else [])
@@ -58,6 +61,18 @@ def probe_components(processes: t.Sequence[str], role_component: str | None) -> 
 
 def probe_commands(components: t.Sequence[str], cluster: str = "") -> list[str]:
     return [server_info_call(component, cluster) for component in components]
+
+
+def default_dll(bin_folder: str) -> str:
+    """CtApi.dll in the install's Bin folder."""
+    return f"{str(bin_folder).rstrip(chr(92))}\\CtApi.dll"
+
+
+def probe_call(dll: str, components: t.Sequence[str], *, cluster: str = "", user: str = "",
+               password: str = "", timeout: int = 60, powershell: str = "") -> _verbs.VerbCall:
+    """The one ctapi_cicode call that asks every component of a probe."""
+    return _verbs.ctapi_cicode(dll, probe_commands(components, cluster), user=user,
+                               password=password, timeout=timeout, powershell=powershell)
 
 
 def answers(components: t.Sequence[str], ctapi: t.Mapping[str, t.Any]) -> dict[str, str | None]:

@@ -16,7 +16,6 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _po_runtime_state as state
-from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._runtime import (
     DEFAULT_PROCESSES,
     DEFAULT_SERVICE_PATTERNS,
@@ -29,7 +28,6 @@ KNOWN_PROCESSES = DEFAULT_PROCESSES
 PROJECT_SOURCES = ("folders", "graphics_builder")
 MAX_TIMEOUT = 86400
 
-_CICODE_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 _BAD_NAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 #: The options of every module that talks to the runtime through CtAPI.
@@ -81,7 +79,7 @@ def check_project_name(name: str, option: str) -> str:
 
 def check_cicode_name(value: str, option: str) -> str:
     """A value that stands between quotes in a Cicode call: letters, digits, underscores."""
-    if value and not _CICODE_NAME.match(value):
+    if value and not state.CICODE_NAME.match(value):
         raise AnsibleActionFail(f"{option} must be letters, digits and underscores only "
                                 f"(it is passed to Cicode), not {value!r}")
     return value
@@ -129,11 +127,10 @@ def read_po_info(action: t.Any, params: t.Mapping[str, t.Any]) -> dict[str, t.An
     if service is not None and service["status"] != "Running":
         return facts
     components = state.probe_components(params["processes"], params["redundancy_component"])
-    dll = params["ctapi_dll"] or f"{str(facts['paths']['bin']).rstrip(chr(92))}\\CtApi.dll"
-    answer = action.verbs("po_info", [_verbs.ctapi_cicode(
-        dll, state.probe_commands(components, params["cluster"]), user=params["ctapi_user"],
-        password=params["ctapi_password"], timeout=params["ctapi_timeout"],
-        powershell=params["ctapi_powershell"])])[0]
+    answer = action.verbs("po_info", [state.probe_call(
+        params["ctapi_dll"] or state.default_dll(facts["paths"]["bin"]), components,
+        cluster=params["cluster"], user=params["ctapi_user"], password=params["ctapi_password"],
+        timeout=params["ctapi_timeout"], powershell=params["ctapi_powershell"])])[0]
     connected = bool(answer["connected"])
     values = state.answers(components, answer)
     facts["runtime"]["ctapi"] = {"used": True, "connected": connected, "error": answer["error"]}

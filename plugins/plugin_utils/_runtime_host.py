@@ -66,7 +66,7 @@ class RuntimeHost:
                 raise OperationFailed(STEP_LOCATE, "Power Operation is not installed on this "
                                                    "host (no SCADA Installs registry key)",
                                       "not_installed")
-            self.dll = str(subkeys[0]["values"]["BinFolder"]).rstrip("\\") + "\\CtApi.dll"
+            self.dll = state.default_dll(subkeys[0]["values"]["BinFolder"])
         return service_record(service)
 
     def control(self, action: str, service: t.Mapping[str, t.Any], timeout: float,
@@ -100,8 +100,8 @@ class RuntimeHost:
         calls = [_verbs.service_list(names=[self.service_name])]
         if target == RUNNING:
             ctapi = self._ctapi
-            calls.append(_verbs.ctapi_cicode(
-                self.dll, state.probe_commands(self._components, str(ctapi.get("cluster") or "")),
+            calls.append(state.probe_call(
+                self.dll, self._components, cluster=str(ctapi.get("cluster") or ""),
                 user=str(ctapi.get("user") or ""), password=str(ctapi.get("password") or ""),
                 timeout=int(ctapi.get("timeout") or 30), powershell=str(ctapi.get("powershell") or "")))
         return calls
