@@ -50,6 +50,11 @@ class VerbCall(t.NamedTuple):
     args: dict[str, t.Any]
 
 
+#: How the decision modules run a batch: ``run(step, calls, tolerate=())`` returns the values
+#: (an action plugin's ``verbs`` method).
+RunVerbs = t.Callable[..., t.List[t.Any]]
+
+
 class VerbError(t.NamedTuple):
     """A verb's categorised failure, as the agent reported it."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._wildcard import like
 
@@ -23,8 +24,6 @@ UNINSTALL_KEYS = ("HKLM:\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVers
                   "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall")
 PO_VALUES = ("BinFolder", "DefaultINIPath")
 SP_VALUES = ("DisplayName", "DisplayVersion", "InstallLocation")
-
-RunVerbs = t.Callable[[str, t.Sequence[_verbs.VerbCall]], t.List[t.Any]]
 
 
 def read_host_info(run: RunVerbs, data_drive: str, system_platform_pattern: str) -> dict[str, t.Any]:

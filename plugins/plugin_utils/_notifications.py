@@ -23,7 +23,7 @@ import json
 import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbError
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs, VerbError
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._services import (
     service_record,
@@ -33,7 +33,6 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._services import 
 STEP = "notifications"
 #: The service that carries this connection: stopping it would cut the task off mid-way.
 PROTECTED = ("winrm",)
-RunVerbs = t.Callable[..., t.List[t.Any]]
 Record = t.Dict[str, t.Any]
 
 
@@ -54,11 +53,11 @@ def maintenance(run: RunVerbs, patterns: t.Sequence[str], path: str, check: bool
     saved["services"] = list(saved["services"]) + new
     to_change = [s for s in services if settled(s["status"]) != "Stopped" or s["start_type"] != "Disabled"]
     changed = bool(new or to_change)
-    wanted = {s["name"]: ("Stopped", "Disabled") for s in to_change}
+    wanted = {s["name"].lower(): ("Stopped", "Disabled") for s in to_change}
     after = _apply(run, services, wanted, timeout, check or not changed,
                    first=[_verbs.file_write_atomic(path, _json(saved))], path=path)
     return {"changed": changed, "saved_state": saved, "state_path": path,
-            "changes": [_change(s, *wanted[s["name"]]) for s in to_change], "services": after}
+            "changes": [_change(s, "Stopped", "Disabled") for s in to_change], "services": after}
 
 
 def restore(run: RunVerbs, saved: Record | None, path: str, check: bool,
@@ -76,28 +75,29 @@ def restore(run: RunVerbs, saved: Record | None, path: str, check: bool,
         raise OperationFailed(STEP, f"Cannot find any service with service name '{missing[0]}'.",
                               "not_found")
     current = [listed[name.lower()] for name in names]
-    wanted = {s["name"]: (settled(str(s["status"])), str(s["start_type"])) for s in saved["services"]}
-    to_change = [c for c in current if (settled(c["status"]), c["start_type"]) != wanted[_key(wanted, c)]]
+    recorded = {str(s["name"]).lower(): (settled(str(s["status"])), str(s["start_type"]))
+                for s in saved["services"]}
+    to_change = [c for c in current if (settled(c["status"]), c["start_type"]) != recorded[c["name"].lower()]]
+    wanted = {c["name"].lower(): recorded[c["name"].lower()] for c in to_change}
     last = [_verbs.path_remove(path)] if on_file is not None else []
-    after = _apply(run, current, {_key(wanted, c): wanted[_key(wanted, c)] for c in to_change},
-                   timeout, check, last=last)
+    after = _apply(run, current, wanted, timeout, check, last=last)
     return {"changed": bool(to_change) or on_file is not None, "saved_state": saved,
             "state_path": path,
-            "changes": [_change(c, *wanted[_key(wanted, c)]) for c in to_change], "services": after}
+            "changes": [_change(c, *wanted[c["name"].lower()]) for c in to_change], "services": after}
 
 
 def _apply(run: RunVerbs, services: list[Record], wanted: dict[str, tuple[str, str]],
            timeout: float, predict: bool, *, first: t.Sequence[_verbs.VerbCall] = (),
            last: t.Sequence[_verbs.VerbCall] = (), path: str = "") -> list[Record]:
-    """Bring each service in ``wanted`` to (status, start type); the services after (predicted
-    when ``predict``, read from the host otherwise)."""
+    """Bring each service in ``wanted`` (by lower-case name) to (status, start type); the
+    services after (predicted when ``predict``, read from the host otherwise)."""
     if predict:
-        return [{**s, "status": wanted[s["name"]][0], "start_type": wanted[s["name"]][1]}
-                if s["name"] in wanted else s for s in services]
+        return [{**s, "status": wanted[s["name"].lower()][0], "start_type": wanted[s["name"].lower()][1]}
+                if s["name"].lower() in wanted else s for s in services]
     calls = list(first)
     for service in services:
-        if service["name"] in wanted:
-            calls += _service_calls(service, *wanted[service["name"]], timeout)
+        if service["name"].lower() in wanted:
+            calls += _service_calls(service, *wanted[service["name"].lower()], timeout)
     calls += [*last, _verbs.service_list(names=[s["name"] for s in services])]
     values = run(STEP, calls, tolerate=("io", "access_denied", "not_found"))
     if first and isinstance(values[0], VerbError):
@@ -143,10 +143,6 @@ def _change(before: Record, status: str, start_type: str) -> Record:
     return {"name": before["name"], "display_name": before["display_name"],
             "before": {"status": before["status"], "start_type": before["start_type"]},
             "after": {"status": status, "start_type": start_type}}
-
-
-def _key(wanted: dict[str, t.Any], service: Record) -> str:
-    return next(name for name in wanted if name.lower() == service["name"].lower())
 
 
 def _json(document: Record) -> str:

@@ -18,9 +18,9 @@ import re
 import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
 
-RunVerbs = t.Callable[[str, t.Sequence[_verbs.VerbCall]], t.List[t.Any]]
 LOAD_BALANCING_KEY = "HKLM\\SOFTWARE\\Wow6432Node\\ArchestrA\\Framework\\EngineFailoverStartup"
 ENABLE = "EnableCPUBalancing"
 PER_GROUP = "LoadObjectsNumberPerGroup"

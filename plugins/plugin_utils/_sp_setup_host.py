@@ -24,6 +24,7 @@ import typing as t
 import uuid
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._host_info import (
     SP_VALUES,
     UNINSTALL_KEYS,
@@ -31,7 +32,6 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._host_info import
 )
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
 
-RunVerbs = t.Callable[[str, t.Sequence[_verbs.VerbCall]], t.List[t.Any]]
 RUN_FOLDER = "scada.redundancy\\sp_install"
 _SESSION_MANAGER = "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager"
 _MARKER_KEYS = (
