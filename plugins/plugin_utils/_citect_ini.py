@@ -66,7 +66,7 @@ def _parse_line(raw: str, section: str) -> Line:
         name = stripped[1:stripped.index("]")].strip()
         return Line(raw, name.lower(), header=name)
     if stripped and stripped[0] not in ";#" and "=" in stripped:
-        key, dummy, value = stripped.partition("=")
+        key, _, value = stripped.partition("=")
         return Line(raw, section, key=key.strip(), value=value.strip())
     return Line(raw, section)
 

@@ -79,7 +79,7 @@ class Catalog:
         by_project: dict[str, dict[str, dict[str, t.Any]]] = {}
         folders: dict[str, str] = {}
         for entry in listing["entries"]:
-            top, dummy, rest = str(entry["path"]).partition("\\")
+            top, _, rest = str(entry["path"]).partition("\\")
             if not rest:
                 if entry["dir"] and not like(top, PREVIOUS_COPIES):
                     folders[top.lower()] = top
