@@ -1,15 +1,33 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, scada.redundancy contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin for scada.redundancy.po_setup: the citect.ini keys the Setup Wizard writes."""
+"""Action plugin for scada.redundancy.po_setup: the citect.ini keys the Setup Wizard writes.
+
+The wizard itself has no silent mode. [CtEdit]Run is set to the folder of the named project
+(the project the next runtime start loads); any other key is set (or, with a null value,
+removed) as given. Every other line of citect.ini stays as it is; the file keeps its encoding,
+and is written only over the content that was read (a concurrent edit fails the task).
+"""
 
 from __future__ import annotations
 
+import base64
 import typing as t
 
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
+    CTEDIT,
+    discovery_calls,
+    require_install,
+)
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_projects import (
+    Catalog,
+    listing_calls,
+)
 from ansible_collections.scada.redundancy.plugins.plugin_utils._power_operation import (
     PROJECT_SOURCES,
     check_project_name,
@@ -33,14 +51,50 @@ class ActionModule(OperationAction):
         if run_project and any(s["section"].lower() == "ctedit" and s["key"].lower() == "run"
                                for s in settings):
             raise AnsibleActionFail("set [CtEdit]Run with run_project, not in settings")
-        answer = self.operation("po_setup", {
-            "run_project": run_project or "", "settings": settings,
-            "project_source": args["project_source"], "check": bool(self._task.check_mode)})
+        answer = edit_citect_ini(self, run_project or "", settings, args["project_source"],
+                                 check=bool(self._task.check_mode))
         result = {k: answer[k] for k in ("changed", "ini_path", "run_project", "run_path",
                                          "changes")}
         if self._task.diff and answer["changes"]:
             result["diff"] = _diff(answer["ini_path"], answer["changes"])
         return result
+
+
+STEP = "po_setup"
+
+
+def edit_citect_ini(action: t.Any, run_project: str, settings: list[dict[str, t.Any]],
+                    source: str, check: bool) -> dict[str, t.Any]:
+    """Read citect.ini (and, for run_project, the projects), edit it here, write it back."""
+    install = require_install(STEP, action.verbs(STEP, discovery_calls()))
+    wanted = list(settings)
+    found = None
+    if run_project:
+        catalog = Catalog(install, STEP, source,
+                          action.verbs(STEP, listing_calls(install, STEP, source, hashed=False)))
+        found = catalog.resolve(run_project)
+        wanted.insert(0, {"section": CTEDIT, "key": "Run", "value": found.path})
+    ini = install.ini
+    for setting in settings:
+        text = "".join(str(setting[k] or "") for k in ("section", "key", "value"))
+        if not ini.holds(text):
+            raise OperationFailed(STEP, f"settings.{setting['section']}.{setting['key']} cannot be "
+                                        f"written to {install.ini_path}: the file is in {ini.codec}, "
+                                        f"which cannot hold every character of it", "invalid_parameter")
+    changes = []
+    for setting in wanted:
+        section, key, value = setting["section"], setting["key"], setting["value"]
+        before = ini.line_text(section, key)
+        if ini.remove(section, key) if value is None else ini.set(section, key, value):
+            changes.append({"section": section, "key": key, "before": before,
+                            "after": ini.line_text(section, key)})
+    if changes and not check:
+        action.verbs(STEP, [verbs.file_write_atomic(
+            install.ini_path, base64.b64encode(ini.to_bytes()).decode("ascii"),
+            expect_sha256=install.ini_sha256)])
+    return {"changed": bool(changes), "ini_path": install.ini_path,
+            "run_project": found.name if found else None,
+            "run_path": ini.get(CTEDIT, "Run"), "changes": changes}
 
 
 def _settings(data: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:

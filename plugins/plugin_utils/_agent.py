@@ -50,6 +50,14 @@ class VerbCall(t.NamedTuple):
     args: dict[str, t.Any]
 
 
+def ref(call: int, *path: str | int) -> dict[str, list[t.Any]]:
+    """An argument the host takes from an earlier call of the same batch: the value of call
+    number ``call`` (0-based), walked by property names and list indexes. When anything on
+    the way is missing, null or empty, the call is not run and its value is None, so a chain
+    (registry value -> file) costs one PowerShell instead of one per link."""
+    return {"$ref": [call, *path]}
+
+
 #: How the decision modules run a batch: ``run(step, calls, tolerate=())`` returns the values
 #: (an action plugin's ``verbs`` method).
 RunVerbs = t.Callable[..., t.List[t.Any]]

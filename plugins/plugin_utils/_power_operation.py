@@ -16,6 +16,8 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _po_runtime_state as state
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_facts import read_po_info
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_projects import SOURCES
 from ansible_collections.scada.redundancy.plugins.plugin_utils._runtime import (
     DEFAULT_PROCESSES,
     DEFAULT_SERVICE_PATTERNS,
@@ -25,7 +27,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._runtime import (
 DEFAULT_RUNTIME_SERVICE_PATTERNS = DEFAULT_SERVICE_PATTERNS
 #: Runtime Manager process names po_info can read (server processes through ServerInfoEx).
 KNOWN_PROCESSES = DEFAULT_PROCESSES
-PROJECT_SOURCES = ("folders", "graphics_builder")
+PROJECT_SOURCES = SOURCES
 MAX_TIMEOUT = 86400
 
 _BAD_NAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -58,11 +60,6 @@ PO_INFO_DEFAULTS: dict[str, t.Any] = {
     "redundancy_component": "Alarm",
     "cluster": "",
 }
-
-
-#: What the host's po_info operation reads; the CtAPI settings stay on the controller.
-PO_INFO_OPERATION_PARAMS = ("projects", "fingerprints", "project_source", "runtime_service_pattern",
-                            "processes", "redundancy_component", "cluster")
 
 
 def check_project_name(name: str, option: str) -> str:
@@ -114,32 +111,6 @@ def po_info_params(args: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     check_cicode_name(params["cluster"], "cluster")
     check_timeout(params["ctapi_timeout"], "ctapi_timeout")
     return params
-
-
-def read_po_info(action: t.Any, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """po_info's document: the install and projects from the host's po_info operation, then,
-    where the runtime may be running, its processes and live role read through CtAPI and
-    decided here (:mod:`._po_runtime_state`)."""
-    facts = action.operation("po_info", {name: params[name] for name in PO_INFO_OPERATION_PARAMS})
-    if not (params["ctapi"] and facts["installed"]):
-        return facts
-    service = facts["runtime"]["service"]
-    if service is not None and service["status"] != "Running":
-        return facts
-    components = state.probe_components(params["processes"], params["redundancy_component"])
-    answer = action.verbs("po_info", [state.probe_call(
-        params["ctapi_dll"] or state.default_dll(facts["paths"]["bin"]), components,
-        cluster=params["cluster"], user=params["ctapi_user"], password=params["ctapi_password"],
-        timeout=params["ctapi_timeout"], powershell=params["ctapi_powershell"])])[0]
-    connected = bool(answer["connected"])
-    values = state.answers(components, answer)
-    facts["runtime"]["ctapi"] = {"used": True, "connected": connected, "error": answer["error"]}
-    facts["runtime"]["processes"] = state.process_states(
-        params["processes"], connected, values, service_present=service is not None)
-    if connected or service is None:
-        role, flag = state.role(connected, values, params["redundancy_component"])
-        facts["redundancy"].update(role=role, server_info_ex=flag)
-    return facts
 
 
 def read_install(action: t.Any, fingerprints: bool = False, projects: t.Iterable[str] = (),

@@ -104,9 +104,11 @@ def registry_set(path: str, name: str, data: t.Any, kind: str) -> VerbCall:
     return VerbCall("registry_set", {"path": path, "name": name, "data": data, "kind": kind})
 
 
-def file_write_atomic(path: str, base64: str) -> VerbCall:
-    """Write a small file through ``<path>.tmp`` and a replace, creating its folder."""
-    return VerbCall("file_write_atomic", {"path": path, "base64": base64})
+def file_write_atomic(path: str, base64: str, expect_sha256: str = "") -> VerbCall:
+    """Write a small file through ``<path>.tmp`` and a replace, creating its folder; with
+    ``expect_sha256``, only over a file of that content (else the failure ``changed``)."""
+    return VerbCall("file_write_atomic", {"path": path, "base64": base64,
+                                          "expect_sha256": expect_sha256})
 
 
 def service_set_start_type(name: str, start_type: str) -> VerbCall:
@@ -119,3 +121,17 @@ def process_run(file_name: str, arguments: str, timeout: int = 60) -> VerbCall:
     output and whether it was killed at ``timeout`` seconds."""
     return VerbCall("process_run", {"file_name": file_name, "arguments": arguments,
                                     "timeout": timeout})
+
+
+def tree_list(path: str, depth: int = 1, sha256: bool = False, read: t.Sequence[str] = (),
+              max_read: int = 1048576, skip: t.Sequence[str] = ()) -> VerbCall:
+    """Files and folders below ``path`` to ``depth`` levels (-1: all), with sizes, write times,
+    SHA-256 with ``sha256``, the bytes of small files named like ``read``; ``skip`` names are
+    left out with what is below them. A missing folder is ``exists: false``."""
+    return VerbCall("tree_list", {"path": path, "depth": depth, "sha256": sha256, "read": list(read),
+                                  "max_read": max_read, "skip": list(skip)})
+
+
+def gb_projects() -> VerbCall:
+    """Every project Graphics Builder lists, with its direct includes, and the selected one."""
+    return VerbCall("gb_projects", {})

@@ -187,13 +187,13 @@ def test_hostile_values_never_change_the_script_sent(plant, tmp_path):
         if len(value) > 3:
             assert value not in run.output  # the password is never shown
     sent = plant.timeline.events(kind="operation")
-    # each run: the po_info operation, then the agent asking CtAPI (no runtime service found)
+    # each run: the install and the service, then the projects with CtAPI (no service found)
     assert len(sent) == 2 * (1 + len(HOSTILE))
     code = hostile.code_hashes_sent(plant)
     assert all(len(hashes) == 1 for hashes in code.values()), code
     assert code == {unit: {digest} for unit, digest in hostile.shipped_code_hashes(set(code)).items()}
-    # two constant command lines: the operation bootstrap and the agent
-    assert len({e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")}) == 2
+    # one constant command line: the agent's launcher
+    assert len({e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")}) == 1
 
 
 @pytest.mark.parametrize("source", ["folders", "graphics_builder"])

@@ -7,6 +7,7 @@ import pathlib
 
 import pytest
 
+from support import hostile
 from support.ansible_run import run_playbook
 from support.plants import inventory
 
@@ -131,7 +132,7 @@ def test_host_down_is_unreachable(plant, tmp_path):
 
 
 HOSTILE = ["a'; Remove-Item C:\\ -Recurse; '", "$(calc)", "`whoami`", "x\"; exit 1; \"",
-           "..\\..\\Windows", "é€😀"]
+           "..\\..\\Windows", "é€"]
 
 
 def test_hostile_values_are_written_as_values_by_the_same_script(plant, tmp_path):
@@ -142,6 +143,20 @@ def test_hostile_values_are_written_as_values_by_the_same_script(plant, tmp_path
         document_value = plant.hosts["po-a"].power_operation.install.ini().get("Site", "Note")
         assert document_value == value
     sent = plant.timeline.events(kind="operation")
-    assert len(sent) == 1 + len(HOSTILE)
-    assert {e.data["script_sha256"] for e in sent} == {sent[0].data["script_sha256"]}
+    assert len(sent) == 2 * (1 + len(HOSTILE))  # read, then write
+    code = hostile.code_hashes_sent(plant)
+    assert all(len(hashes) == 1 for hashes in code.values()), code
     assert len({e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")}) == 1
+
+
+def test_a_value_the_files_code_page_cannot_hold_fails_and_writes_nothing(plant, tmp_path):
+    """An ANSI citect.ini (code page 1252 here) cannot hold an emoji: written, it would read
+    back as '?', and every run would change it again."""
+    before = plant.hosts["po-a"].fs.read(plant.hosts["po-a"].power_operation.spec.ini_path)
+    run = _run(plant, tmp_path, json.dumps({"settings": {"Site": {"Note": "é€😀"}}},
+                                           ensure_ascii=False))
+    record = run.task("setup")
+    assert record["status"] == "failed"
+    assert record["result"]["category"] == "invalid_parameter"
+    assert "cp1252" in record["result"]["msg"] and "Site.Note" in record["result"]["msg"]
+    assert plant.hosts["po-a"].fs.read(plant.hosts["po-a"].power_operation.spec.ini_path) == before

@@ -106,3 +106,52 @@ def test_a_repeated_batch_answers_at_once_when_its_answer_changed_and_waits_when
     _, waited = _agent_run(host, [], request=same)
     assert waited["digest"] == first["digest"]
     assert host.stats.snapshot()["verb.volume_get"] > 3, "the host polled until max_wait"
+
+
+def test_a_reference_takes_a_value_from_an_earlier_call_or_skips_the_call():
+    host = make_host()
+    host.registry.set_value("HKLM\\SOFTWARE\\Vendor\\Installs\\8.2", "Ini", "C:\\Cfg\\a.ini")
+    host.fs.write("C:\\Cfg\\a.ini", b"[A]")
+    result, answer = _agent_run(host, [
+        _verbs.registry_subkeys("HKLM:\\SOFTWARE\\Vendor\\Installs", ["Ini"]),
+        _verbs.file_read(_agent.ref(0, "SUBKEYS", 0, "values", "Ini")),
+        _verbs.registry_subkeys("HKLM:\\SOFTWARE\\Vendor\\Missing", ["Ini"]),
+        _verbs.file_read(_agent.ref(2, "subkeys", 0, "values", "Ini")),
+        _verbs.host_facts()])
+    assert result.rc == 0
+    found, skipped, facts = answer["results"][1], answer["results"][3], answer["results"][4]
+    assert base64.b64decode(found["value"]["base64"]) == b"[A]"
+    assert skipped == {"ok": True, "skipped": True, "value": None}
+    assert facts["ok"] and facts["value"]["ansi_code_page"] == 1252
+
+
+def test_tree_list_walks_breadth_first_to_its_depth_and_skips_top_folders():
+    host = make_host()
+    for path, content in {"P\\a.DBF": b"a", "P\\sub\\deep.txt": b"d", "P.previous\\a.DBF": b"old",
+                          "include.DBF": b"x", "P\\include.DBF": b"Site"}.items():
+        host.fs.write(f"C:\\U\\{path}", content)
+    dummy, answer = _agent_run(host, [
+        _verbs.tree_list("C:\\U", depth=2, sha256=True, read=["include.dbf"], skip=["*.previous"]),
+        _verbs.tree_list("C:\\U\\P", depth=-1, max_read=0, read=["*"]),
+        _verbs.tree_list("C:\\Nowhere")])
+    shallow, deep, missing = (r["value"] for r in answer["results"])
+    assert [e["path"] for e in shallow["entries"]] == ["include.DBF", "P", "P\\a.DBF", "P\\include.DBF", "P\\sub"]
+    by_path = {e["path"]: e for e in shallow["entries"]}
+    assert base64.b64decode(by_path["P\\include.DBF"]["base64"]) == b"Site"
+    assert by_path["P\\a.DBF"]["sha256"] == host.fs.sha256("C:\\U\\P\\a.DBF") and by_path["P\\sub"]["dir"]
+    assert "sub\\deep.txt" in [e["path"] for e in deep["entries"]]
+    assert all(e["base64"] is None and e["sha256"] is None for e in deep["entries"])
+    assert missing == {"exists": False, "entries": []}
+
+
+def test_an_expected_hash_keeps_a_write_from_overwriting_a_changed_file():
+    host = make_host()
+    host.fs.write("C:\\Cfg\\a.ini", b"first")
+    first = host.fs.sha256("C:\\Cfg\\a.ini")
+    host.fs.write("C:\\Cfg\\a.ini", b"changed meanwhile")
+    dummy, answer = _agent_run(host, [_verbs.file_write_atomic("C:\\Cfg\\a.ini", "eA==", first)])
+    assert answer["results"][0]["category"] == "changed"
+    assert host.fs.read("C:\\Cfg\\a.ini") == b"changed meanwhile"
+    dummy, answer = _agent_run(host, [_verbs.file_write_atomic(
+        "C:\\Cfg\\a.ini", "eA==", host.fs.sha256("C:\\Cfg\\a.ini"))])
+    assert answer["results"][0]["ok"] and host.fs.read("C:\\Cfg\\a.ini") == b"x"

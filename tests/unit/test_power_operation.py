@@ -1,4 +1,4 @@
-"""The controller-side checks and read_install() of plugin_utils/_power_operation.py."""
+"""The controller-side checks of plugin_utils/_power_operation.py."""
 
 from __future__ import annotations
 
@@ -6,28 +6,6 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _power_operation as po
-
-
-class FakeAction:
-    """Records the operation an action plugin would run."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict]] = []
-
-    def operation(self, name: str, params: dict) -> dict:
-        self.calls.append((name, params))
-        return {"installed": True}
-
-
-def test_read_install_runs_po_info_with_every_parameter():
-    action = FakeAction()
-    assert po.read_install(action, fingerprints=True, projects=["PlantProject"]) == {"installed": True}
-    [(name, params)] = action.calls
-    assert name == "po_info"
-    assert set(params) == set(po.PO_INFO_OPERATION_PARAMS)
-    assert params["fingerprints"] is True and params["projects"] == ["PlantProject"]
-    # the CtAPI settings, the password among them, never go to the operation script
-    assert not {name for name in params if name.startswith("ctapi")}
 
 
 def test_none_means_the_default():

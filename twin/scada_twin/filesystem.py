@@ -16,6 +16,8 @@ import ntpath
 import threading
 from typing import Callable, Iterator
 
+from .wallclock import round_trip_now
+
 
 class FileSystemError(OSError):
     """A path problem a real Windows host would report (not found, is a directory, ...)."""
@@ -49,6 +51,8 @@ class FileSystem:
         # key -> (display path, content); a bytearray while appends keep growing it
         self._files: dict[str, tuple[str, bytes | bytearray]] = {}
         self._dirs: dict[str, str] = {}
+        # key -> last write time, as FileSystemInfo.LastWriteTimeUtc.ToString('o') prints it
+        self._modified: dict[str, str] = {}
         self.capacity_bytes = capacity_bytes
         self._baseline_used = capacity_bytes - free_bytes
         self._disk_full = disk_full
@@ -96,6 +100,13 @@ class FileSystem:
     def sha256(self, path: str) -> str:
         return hashlib.sha256(self.read(path)).hexdigest()
 
+    def modified(self, path: str) -> str:
+        """When a file was last written or a folder created (UTC, round-trip format)."""
+        with self._lock:
+            if not self.exists(path):
+                raise FileSystemError(f"Could not find file '{path}'.")
+            return self._modified.get(_key(path), "2026-01-01T00:00:00.0000000Z")
+
     def listdir(self, path: str) -> list[str]:
         """Display names of the direct children of a directory."""
         prefix = _key(path).rstrip("\\") + "\\"
@@ -123,7 +134,9 @@ class FileSystem:
                 raise FileSystemError(f"A file exists at '{path}'.")
             current = path
             while ntpath.splitdrive(current)[1] not in ("\\", ""):
-                self._dirs.setdefault(current.lower(), current)
+                if current.lower() not in self._dirs:
+                    self._dirs[current.lower()] = current
+                    self._modified[current.lower()] = round_trip_now()
                 current = ntpath.dirname(current)
 
     def write(self, path: str, content: bytes) -> None:
@@ -136,6 +149,7 @@ class FileSystem:
                 raise DiskFullError(path)
             self.mkdir(ntpath.dirname(path))
             self._files[path.lower()] = (path, bytes(content))
+            self._modified[path.lower()] = round_trip_now()
 
     def append(self, path: str, content: bytes) -> None:
         """Add ``content`` at the end of the file (created when missing), in place."""
@@ -151,12 +165,14 @@ class FileSystem:
                 existing = bytearray(existing)
                 self._files[key] = (display, existing)
             existing += content
+            self._modified[key] = round_trip_now()
 
     def remove(self, path: str, recurse: bool = False) -> None:
         key = _key(path)
         with self._lock:
             if key in self._files:
                 del self._files[key]
+                self._modified.pop(key, None)
                 return
             if not self.is_dir(path):
                 raise FileSystemError(f"Cannot find path '{path}' because it does not exist.")
@@ -167,4 +183,6 @@ class FileSystem:
             for k in inside:
                 self._files.pop(k, None)
                 self._dirs.pop(k, None)
+                self._modified.pop(k, None)
             self._dirs.pop(key, None)
+            self._modified.pop(key, None)

@@ -33,13 +33,38 @@ catch {
   exit 1
 }
 
+function Get-AgentReference {
+  # The value an argument {"$ref": [call, name or index, ...]} names in an earlier call's
+  # value; $null when anything on the way is missing, null or empty.
+  param([object[]]$Path, $Results)
+  $node = $null
+  if ([int]$Path[0] -lt $Results.Count) { $node = $Results[[int]$Path[0]].value }
+  foreach ($step in @($Path | Select-Object -Skip 1)) {
+    if ($null -eq $node) { break }
+    if ($step -is [string] -and $node -is [Collections.IDictionary]) { $node = $node[$step] }
+    elseif ($step -is [string]) { $node = $node.PSObject.Properties[$step]; if ($null -ne $node) { $node = $node.Value } }
+    else { $list = @($node); $node = $null; if ([int]$step -lt $list.Count) { $node = $list[[int]$step] } }
+  }
+  $node
+}
+
 function Invoke-AgentCalls {
-  # Each call in order; stops at the first failure.
+  # Each call in order; stops at the first failure. A call whose reference finds nothing is
+  # not run: it answers skipped, with a null value.
   $results = New-Object -TypeName System.Collections.ArrayList
   foreach ($call in @($request.calls)) {
     try {
       $arguments = @{}
-      foreach ($p in $call.args.PSObject.Properties) { $arguments[$p.Name] = $p.Value }
+      $skip = $false
+      foreach ($p in $call.args.PSObject.Properties) {
+        $value = $p.Value
+        if ($value -is [Management.Automation.PSCustomObject] -and $null -ne $value.PSObject.Properties['$ref']) {
+          $value = Get-AgentReference -Path @($value.'$ref') -Results $results
+          if ($null -eq $value) { $skip = $true }
+        }
+        $arguments[$p.Name] = $value
+      }
+      if ($skip) { [void]$results.Add(@{ ok = $true; skipped = $true; value = $null }); continue }
       $block = $verbs[[string]$call.verb]
       if ($null -eq $block) { throw (New-AgentError "verb $($call.verb) was not sent" 'protocol') }
       $output = @(& $block @arguments)

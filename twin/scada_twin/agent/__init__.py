@@ -122,6 +122,10 @@ def _run_calls(host: "Host", context: VerbContext, scripts: dict[str, str],
 
     results: list[dict[str, Any]] = []
     for verb, args in calls:
+        args = {name: _resolve(value, results) for name, value in args.items()}
+        if any(value is _MISSING for value in args.values()):
+            results.append({"ok": True, "skipped": True, "value": None})
+            continue
         host.stats.count(VERB_PREFIX + verb)
         try:
             if verb not in scripts:
@@ -137,6 +141,30 @@ def _run_calls(host: "Host", context: VerbContext, scripts: dict[str, str],
                             "type": exc.type_name})
             break
     return results
+
+
+_MISSING = object()
+
+
+def _resolve(value: Any, results: list[dict[str, Any]]) -> Any:
+    """An argument ``{"$ref": [call, name or index, ...]}`` as the core's Get-AgentReference
+    walks it: names match case-insensitively (PowerShell's dictionaries and properties), and
+    a missing, null or empty value on the way leaves the call unrun (skipped)."""
+    if not (isinstance(value, dict) and "$ref" in value):
+        return value
+    call, *path = value["$ref"]
+    node = results[call].get("value") if int(call) < len(results) else None
+    for step in path:
+        if node is None:
+            break
+        if isinstance(step, str) and isinstance(node, dict):
+            node = next((v for k, v in node.items() if k.lower() == step.lower()), None)
+        elif isinstance(step, str):
+            node = None  # a scalar has no such property
+        else:
+            items = node if isinstance(node, list) else [node]
+            node = items[step] if step < len(items) else None
+    return _MISSING if node is None or node == [] else node
 
 
 def code_sha256(scripts: dict[str, str]) -> str:

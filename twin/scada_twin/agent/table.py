@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import site_tools, vendor_ctapi, vendor_setup, windows
+from . import site_tools, vendor_ctapi, vendor_graphics_builder, vendor_setup, windows
 
 VERBS: dict[str, Callable[..., Any]] = {
     # Windows
@@ -26,6 +26,7 @@ VERBS: dict[str, Callable[..., Any]] = {
     "service_list": windows.service_list,
     "service_set_start_type": windows.service_set_start_type,
     "service_wait": windows.service_wait,
+    "tree_list": windows.tree_list,
     "volume_get": windows.volume_get,
     # processes
     "process_run": site_tools.process_run,
@@ -33,6 +34,7 @@ VERBS: dict[str, Callable[..., Any]] = {
     "reboot": vendor_setup.reboot,
     # Plant SCADA (Power Operation)
     "ctapi_cicode": vendor_ctapi.ctapi_cicode,
+    "gb_projects": vendor_graphics_builder.gb_projects,
     # AVEVA System Platform setup
     "setup_runner_start": vendor_setup.setup_runner_start,
 }

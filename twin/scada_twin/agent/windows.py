@@ -18,6 +18,9 @@ from . import VerbContext, VerbError
 
 SYSTEM_DRIVE = "C:"
 PROGRAM_DATA = "C:\\ProgramData"
+#: Encoding.Default on .NET Framework is the system's ANSI code page: 1252 on an English or
+#: Western European Windows (Microsoft, "Encoding.Default Property").
+ANSI_CODE_PAGE = 1252
 
 
 def host_facts(ctx: VerbContext) -> dict[str, Any]:
@@ -29,7 +32,7 @@ def host_facts(ctx: VerbContext) -> dict[str, Any]:
     spec = ctx.host.spec
     return {"computer_name": spec.computer_name, "os_caption": spec.os_caption,
             "os_version": spec.os_version, "last_boot": ctx.host.last_boot(),
-            "program_data": PROGRAM_DATA,
+            "program_data": PROGRAM_DATA, "ansi_code_page": ANSI_CODE_PAGE,
             "user": f"{spec.computer_name}\\{ctx.user.split(chr(92))[-1]}", "is_admin": True}
 
 
@@ -251,10 +254,16 @@ def _provider_path(path: str) -> bool:
     return re.match(r"^HK(LM|CU|U|EY_[A-Z_]+):\\", path, re.I) is not None
 
 
-def file_write_atomic(ctx: VerbContext, path: str, base64: str) -> dict[str, Any]:
+def file_write_atomic(ctx: VerbContext, path: str, base64: str,
+                      expect_sha256: str) -> dict[str, Any]:
     """Directory.CreateDirectory, File.WriteAllBytes of <path>.tmp, then File.Replace or
-    File.Move: the file is the old one or the new one, never half (Microsoft, "File.Replace")."""
+    File.Move: the file is the old one or the new one, never half (Microsoft, "File.Replace").
+    With expect_sha256, a file whose content hashes otherwise (or is missing) is left alone."""
     fs = ctx.host.fs
+    if expect_sha256:
+        current = fs.sha256(path) if fs.is_file(path) else ""
+        if current != expect_sha256.lower():
+            raise VerbError(f"{path} changed since it was read: it was not written", "changed")
     data = _b64decode(base64)
     _mkdir(ctx, path.rstrip("\\").rpartition("\\")[0])
     _write(ctx, f"{path}.tmp", data)
@@ -275,3 +284,37 @@ def service_set_start_type(ctx: VerbContext, name: str, start_type: str) -> dict
     except (ServiceError, ValueError) as exc:
         raise VerbError(str(exc), "service_error") from None
     return {"name": name, "start_type": start_type}
+
+
+def tree_list(ctx: VerbContext, path: str, depth: int, sha256: bool, read: list[str] | None,
+              max_read: int, skip: list[str] | None) -> dict[str, Any]:
+    """Get-ChildItem -Force level by level (breadth first, each level in the provider's
+    order), FileSystemInfo.LastWriteTimeUtc, SHA256.ComputeHash, File.ReadAllBytes
+    (Microsoft, "Get-ChildItem"; "FileSystemInfo.LastWriteTimeUtc"). The twin's file system
+    has no reparse points."""
+    fs = ctx.host.fs
+    if not fs.is_dir(path):
+        return {"exists": False, "entries": []}
+    root = path.rstrip("\\")
+    entries: list[dict[str, Any]] = []
+    pending = [(root, 1)]
+    while pending:
+        folder, level = pending.pop(0)
+        for name in fs.listdir(folder):
+            full = f"{folder}\\{name}"
+            if level == 1 and fs.is_dir(full) and any(like(name, p) for p in skip or []):
+                continue
+            entry: dict[str, Any] = {"path": full[len(root) + 1:], "dir": fs.is_dir(full),
+                                     "size": None, "modified": fs.modified(full),
+                                     "sha256": None, "base64": None}
+            if entry["dir"]:
+                if depth < 0 or level < depth:
+                    pending.append((full, level + 1))
+            else:
+                entry["size"] = fs.size(full)
+                if sha256:
+                    entry["sha256"] = fs.sha256(full)
+                if entry["size"] <= max_read and any(like(name, p) for p in read or []):
+                    entry["base64"] = base64.b64encode(fs.read(full)).decode("ascii")
+            entries.append(entry)
+    return {"exists": True, "entries": entries}

@@ -1,7 +1,7 @@
 # scada.redundancy:verb host_facts
 # The computer's name, its Windows edition and version, when it last booted, the ProgramData
-# folder and the connecting account (Win32_OperatingSystem; WindowsIdentity.GetCurrent and
-# WindowsPrincipal.IsInRole).
+# folder, the ANSI code page and the connecting account (Win32_OperatingSystem;
+# Encoding.Default.CodePage; WindowsIdentity.GetCurrent and WindowsPrincipal.IsInRole).
 [CmdletBinding()]
 param()
 
@@ -14,6 +14,7 @@ $principal = New-Object -TypeName Security.Principal.WindowsPrincipal -ArgumentL
     os_version = [string]$os.Version
     last_boot = $os.LastBootUpTime.ToUniversalTime().ToString('o')
     program_data = $env:ProgramData
+    ansi_code_page = [Text.Encoding]::Default.CodePage
     user = $identity.Name
     is_admin = $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 }
