@@ -68,11 +68,12 @@ def test_exec_command_runs_a_batch_of_agent_verbs(plant, connection):
 def test_exec_command_runs_a_collection_operation(plant, connection):
     from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import run_operation
 
-    result = run_operation(connection, "po_info", {
-        "projects": [], "fingerprints": False, "project_source": "folders",
-        "runtime_service_pattern": ["*Runtime Manager*"], "processes": [],
-        "redundancy_component": "Alarm", "cluster": ""})
-    assert result.data["installed"] is True
+    plant.hosts["po-a"].fs.mkdir("D:\\Backups")
+    plant.hosts["po-a"].fs.write("D:\\Backups\\probe.bin", b"probe")
+    result = run_operation(connection, "archive_stat", {
+        "path": "D:\\Backups\\probe.bin", "sha256": True, "partial": False, "prefix_length": -1})
+    assert result.data["exists"] is True and result.data["size"] == 5
+    assert result.data["sha256"] == hashlib.sha256(b"probe").hexdigest()
 
 
 def test_https_with_the_twin_ca(plant):

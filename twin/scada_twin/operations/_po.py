@@ -181,12 +181,11 @@ def compiled_outputs(host: "Host", folder: str) -> list[str]:
 
 
 def outputs_signature(host: "Host", folder: str) -> str:
-    """The real script signs the RDB files' names, sizes and write times; the twin has no
-    write times, so their content stands in (a compile rewrites them)."""
+    """The script signs the RDB files' names, sizes and write times (round-trip format)."""
     lines = []
     for name in compiled_outputs(host, folder):
         path = f"{folder}\\{name}"
-        lines.append(f"{name.lower()}|{host.fs.size(path)}|{host.fs.sha256(path)}")
+        lines.append(f"{name.lower()}|{host.fs.size(path)}|{host.fs.modified(path)}")
     return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
 
 

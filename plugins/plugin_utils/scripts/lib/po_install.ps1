@@ -214,11 +214,12 @@ function Get-PoCompiledOutputs {
 }
 
 function Get-PoOutputsSignature {
-    # A digest of the compiled databases' names, sizes and write times.
+    # A digest of the compiled databases' names, sizes and write times (round-trip format, as
+    # the tree_list verb gives them: po_info checks the marker from that listing).
     param([string]$Folder)
     $lines = New-Object -TypeName 'System.Collections.Generic.List[string]'
     foreach ($file in (Get-PoCompiledOutputs -Folder $Folder)) {
-        $lines.Add(('{0}|{1}|{2}' -f $file.Name.ToLowerInvariant(), $file.Length, $file.LastWriteTimeUtc.Ticks))
+        $lines.Add(('{0}|{1}|{2}' -f $file.Name.ToLowerInvariant(), $file.Length, $file.LastWriteTimeUtc.ToString('o')))
     }
     $lines.Sort([System.StringComparer]::Ordinal)
     return Get-TextSha256Hex -Text (($lines.ToArray()) -join "`n")
