@@ -8,9 +8,10 @@ is not in check mode compiles and reports ``changed``. ERROR and FATAL messages 
 with the messages in the result.
 
 A compile can take many minutes; if the connection is lost meanwhile, the compile goes on on
-the host. The plugin then reconnects and asks the host what became of this very run (the run
-record the script keeps, named by a fresh run id) and reports that outcome: it compiles again
-only when the record shows the compile never started.
+the host. The plugin then reconnects and asks the host what became of this very run (the
+record the agent keeps of the compile batch, named by a fresh run id) and reports that
+outcome: it compiles again only when the record shows the compile never started or was ended
+with the connection. The work itself: ``_po_compile``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import ntpath
 import time
 import typing as t
-import uuid
 
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.utils.display import Display
@@ -28,6 +28,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import
     OperationFailed,
     OperationUnreachable,
 )
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_compile import STEP, CompileRun
 from ansible_collections.scada.redundancy.plugins.plugin_utils._power_operation import (
     PROJECT_SOURCES,
     check_project_name,
@@ -36,10 +37,11 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._power_operation 
 
 display = Display()
 _SHOWN_MESSAGES = 5
-#: Seconds the host waits on a running compile per attach call, and between reconnect attempts.
+#: Seconds the host waits on a running compile per look after reconnecting, and between
+#: reconnect attempts.
 _ATTACH_WAIT = 30
 _RECONNECT_PAUSE = 2.0
-#: Run record states after which the compile runs again, and what each means.
+#: What the host's record showed, for which the compile runs again, and what each means.
 _COMPILE_AGAIN = {"unknown": "never started",
                   "abandoned": "was ended with the connection, so its outcome was never learnt"}
 
@@ -61,72 +63,63 @@ class ActionModule(OperationAction):
         params = {"project": args["project"] or "", "timeout": args["timeout"],
                   "hook_wait": args["hook_wait"],
                   "messages_file": _relative(args["messages_file"]),
-                  "project_source": args["project_source"],
-                  "check": bool(self._task.check_mode),
-                  # Every name the script reads, in every call: under strict mode a host fails
-                  # on reading one the request lacks (the ordinary call once lacked attach).
-                  "run_id": "", "attach": "", "attach_wait": 0}
-        if not self._task.check_mode:
-            display.v(f"compiling {args['project'] or 'the [CtEdit]Run project'} "
-                      f"(waiting up to {args['timeout']}s)",
-                      host=task_vars.get("inventory_hostname"))
-        if not self._task.check_mode:
-            params["run_id"] = uuid.uuid4().hex
-        try:
-            outcome = self.operation("project_compile", params)
-        except OperationUnreachable as lost:
-            if self._task.check_mode or isinstance(lost.__cause__, AnsibleConnectionFailure):
-                raise  # ansible could not reach the host at all: no compile to ask about
-            outcome = self._reattach(params, args["timeout"], lost, task_vars)
-        result = {"changed": True, **outcome}
+                  "project_source": args["project_source"]}
+        run = CompileRun(self, params)
+        outcome = run.prepare()
         if self._task.check_mode:
-            result["msg"] = f"would compile {outcome['project']} ({', '.join(outcome['projects'])})"
-        elif not outcome["success"]:
+            return {"changed": True, **outcome,
+                    "msg": f"would compile {outcome['project']} ({', '.join(outcome['projects'])})"}
+        display.v(f"compiling {outcome['project']} (waiting up to {args['timeout']}s)",
+                  host=task_vars.get("inventory_hostname"))
+        try:
+            outcome = run.compile()
+        except OperationUnreachable as lost:
+            if isinstance(lost.__cause__, AnsibleConnectionFailure):
+                raise  # ansible could not reach the host at all: no compile to ask about
+            outcome = self._reattach(run, params, args["timeout"], lost, task_vars)
+        result = {"changed": True, **outcome}
+        if not outcome["success"]:
             host = task_vars.get("inventory_hostname", "")
             result.update(failed=True, category="compile_failed",
                           msg=f"{host}: project_compile failed: {_failure(outcome)}")
         return result
 
-    def _reattach(self, params: dict[str, t.Any], timeout: int, lost: OperationUnreachable,
-                  task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        """Reconnect and learn the outcome of this run from the host's run record.
+    def _reattach(self, run: CompileRun, params: dict[str, t.Any], timeout: int,
+                  lost: OperationUnreachable, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Reconnect and learn the outcome of this compile from its record on the host.
 
-        'done' and 'failed' are the compile's own outcome; 'running' is waited on; 'unknown'
-        (the compile never started) and 'abandoned' (its process ended with the connection,
-        so its outcome was never learnt) compile once more. The host may take a while to
-        answer again: attempts go on until the compile's own timeout has passed since the loss.
+        'done' is the compile's own outcome; 'running' is waited on; 'unknown' (the compile
+        never started) and 'abandoned' (its PowerShell ended with the connection, so its
+        outcome was never learnt) compile once more. The host may take a while to answer
+        again: attempts go on until the compile's own timeout has passed since the loss.
         """
         host = task_vars.get("inventory_hostname")
         display.warning(f"{host}: the connection was lost during the compile ({lost}); "
                         f"reconnecting to learn what became of it rather than compiling again")
         deadline = time.monotonic() + timeout
-        attach = dict(params, attach=params["run_id"], attach_wait=_ATTACH_WAIT)
         while True:
             try:
                 self._connection.reset()  # a new shell: the compile goes on in the old one
-                record = self.operation("project_compile", attach)
+                state, outcome = run.learn(_ATTACH_WAIT)
             except (OperationUnreachable, AnsibleConnectionFailure, OSError) as exc:
                 if time.monotonic() >= deadline:
                     raise OperationUnreachable(
-                        f"project_compile: the connection was lost during the compile and the "
-                        f"host did not answer again within {timeout}s, so the compile's outcome is "
+                        f"{STEP}: the connection was lost during the compile and the host did "
+                        f"not answer again within {timeout}s, so the compile's outcome is "
                         f"unknown; run again to learn it: {exc}") from None
                 time.sleep(_RECONNECT_PAUSE)
                 continue
-            state = record.get("state")
-            display.v(f"compile run {params['run_id']} after reconnecting: {state}", host=host)
-            if state == "done":
-                return {**record["result"], "reattached": state}
-            if state == "failed":
-                raise OperationFailed("project_compile", str(record.get("msg")),
-                                      str(record.get("category") or "error"))
+            display.v(f"compile run {run.run_id} after reconnecting: {state}", host=host)
+            if outcome is not None:
+                return {**outcome, "reattached": state}
             if state in _COMPILE_AGAIN:
                 display.warning(f"{host}: the compile {_COMPILE_AGAIN[state]}; compiling again")
-                again = self.operation("project_compile", dict(params, run_id=uuid.uuid4().hex))
-                return {**again, "reattached": state}
+                again = CompileRun(self, params)
+                again.prepare()
+                return {**again.compile(), "reattached": state}
             if time.monotonic() >= deadline:
-                raise OperationFailed("project_compile", f"the compile is still running on the host "
-                                      f"{timeout}s after the connection was lost", "timeout")
+                raise OperationFailed(STEP, f"the compile is still running on the host "
+                                            f"{timeout}s after the connection was lost", "timeout")
 
 
 def _relative(path: str) -> str:

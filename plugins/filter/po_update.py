@@ -12,12 +12,12 @@ missing on a server (:func:`po_missing_change`), and which server is the live st
 from __future__ import annotations
 
 import datetime
-import re
 import typing as t
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._archive import is_protected
+from ansible_collections.scada.redundancy.plugins.plugin_utils._host_time import instant
 
 
 def po_change_target(standby_info: t.Mapping[str, t.Any], manifest: t.Mapping[str, t.Any] | None = None,
@@ -74,15 +74,10 @@ def _restart_pending(compiled_at: str | None, started: str | None) -> bool:
 
 
 def _instant(text: str) -> datetime.datetime:
-    """A host's round-trip UTC time ('2026-01-31T12:00:00.1234567Z': seven digits, which
-    datetime does not parse) as an aware datetime."""
-    match = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)", text.strip())
-    if not match:
-        raise AnsibleFilterError(f"not a round-trip time from the host: {text!r}")
-    whole, fraction, zone = match.groups()
-    parsed = datetime.datetime.fromisoformat(f"{whole}.{(fraction or '0')[:6].ljust(6, '0')}"
-                                             f"{'+00:00' if zone == 'Z' else zone}")
-    return parsed.astimezone(datetime.timezone.utc)
+    try:
+        return instant(text)
+    except ValueError as exc:
+        raise AnsibleFilterError(str(exc)) from None
 
 
 def po_pair_roles(infos: t.Mapping[str, t.Mapping[str, t.Any]]) -> dict[str, str]:

@@ -4,7 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # This file only documents the module; the work is done by the action plugin of the same name,
-# which runs a constant PowerShell operation through the task's WinRM connection.
+# which runs the collection's agent verbs through the task's WinRM connection.
 
 DOCUMENTATION = r"""
 ---
@@ -22,7 +22,7 @@ description:
     C([CtEdit]CompileUnsuccessfulCommand), command lines the compiler runs after a compile,
     with replacement strings such as C(%CtEnvErrors%) and C(%CtEnvWarnings%). For the run, the
     module points both hooks at a C(cmd.exe) line that writes those numbers to a result file in
-    the temporary folder, and afterwards puts the original hook lines back exactly, also when the
+    C(<ProgramData>\scada.redundancy), and afterwards puts the original hook lines back exactly, also when the
     compile fails or times out. The original lines are saved first in
     C(<citect.ini>.scada-redundancy-hooks.json), so a run killed half-way is repaired by the
     next one. Hooks you configured yourself do not run for a compile this module makes.
@@ -40,8 +40,8 @@ description:
     M(scada.redundancy.po_info) in C(<[CtEdit]Data>\scada.redundancy\compiled\<project>.json);
     a failed compile removes that record.
   - B(Lost connection.) Each compile keeps a run record on the host,
-    C(<[CtEdit]Data>\scada.redundancy\compile-runs\<run id>.json) (running, then done with
-    the result or failed with the message). If the connection drops while the host compiles,
+    C(<[CtEdit]Data>\scada.redundancy\compile-runs\<run id>.json) (running, with the id and
+    start time of the PowerShell process compiling, then its answer). If the connection drops while the host compiles,
     the module reconnects (for up to O(timeout) seconds) and reports the outcome of that same
     run from its record, waiting while it still runs; it compiles again only when the record
     shows the compile never started, or that the process running it is gone (ended with the

@@ -76,10 +76,11 @@ class OperationAction(ActionBase):
         return self.batch(step, calls, tolerate=tolerate).values
 
     def batch(self, step: str, calls: t.Sequence[VerbCall], repeat: Repeat | None = None,
-              tolerate: t.Collection[str] = ()) -> Answer:
-        """Run a batch of agent verbs, repeated on the host as ``repeat`` says (a long poll)."""
+              tolerate: t.Collection[str] = (), record: str | None = None) -> Answer:
+        """Run a batch of agent verbs, repeated on the host as ``repeat`` says (a long poll),
+        its state and answer kept in the host file ``record`` when given."""
         return run_batch(self._connection, step, calls, repeat=repeat, display=display,
-                         tolerate=tolerate)
+                         tolerate=tolerate, record=record)
 
 
 def _check_option_shapes(spec: dict[str, dict[str, t.Any]], given: t.Mapping[str, t.Any]) -> None:

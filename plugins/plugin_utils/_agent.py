@@ -127,12 +127,14 @@ class Repeat(t.NamedTuple):
     interval: float
 
 
-def build_request(step: str, calls: t.Sequence[VerbCall], repeat: Repeat | None = None) -> bytes:
+def build_request(step: str, calls: t.Sequence[VerbCall], repeat: Repeat | None = None,
+                  record: str | None = None) -> bytes:
     """The stdin of one batch: the agent's core, the step's name, each needed verb and
-    resource once, the calls, and how to repeat them (or null)."""
+    resource once, the calls, how to repeat them (or null), and the host file that records
+    the batch (or null: see :func:`record_state`)."""
     names = list(dict.fromkeys(call.verb for call in calls))
     resources = list(dict.fromkeys(r for name in names for r in verb_resources(name)))
-    request = {"core": core_script(), "step": step,
+    request = {"core": core_script(), "step": step, "record": record,
                "repeat": repeat._asdict() if repeat is not None else None,
                "verbs": [{"name": name, "script": verb_script(name)} for name in names],
                "resources": [{"name": name, "script": resource_script(name)} for name in resources],
@@ -157,9 +159,10 @@ def run_verbs(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
 
 def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
               repeat: Repeat | None = None, display: t.Any = None,
-              tolerate: t.Collection[str] = ()) -> Answer:
+              tolerate: t.Collection[str] = (), record: str | None = None) -> Answer:
     """Run ``calls`` in order on the connection's host in one PowerShell (repeated there as
-    ``repeat`` says); the :class:`Answer`.
+    ``repeat`` says); the :class:`Answer`. With ``record``, the host also keeps the batch's
+    state and answer in that file (:func:`record_state`).
 
     A verb failure whose category is in ``tolerate`` comes back as a :class:`VerbError` in
     its place (the calls after it are not run and come back as None); any other failure
@@ -173,7 +176,8 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
     start = time.monotonic()
     try:
         rc, stdout, stderr = connection.exec_command(agent_command_line(),
-                                                     in_data=build_request(step, calls, repeat),
+                                                     in_data=build_request(step, calls, repeat,
+                                                                           record),
                                                      sudoable=False)
     except (AnsibleConnectionFailure, OSError) as exc:
         raise OperationUnreachable(f"{step}: {to_text(exc)}") from exc
@@ -183,8 +187,18 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
         detail = (document or {}).get("msg") or (stderr_text.splitlines() or ["no JSON answer on stdout"])[0]
         raise OperationFailed(step, f"the host's agent did not answer (rc={rc}): {detail}",
                               "protocol", rc, stderr_text)
-    values: list[t.Any] = [None] * len(calls)
-    for index, answer in enumerate(document["results"][:len(calls)]):
+    if display is not None:
+        display.vvv(f"scada.redundancy: {step}: answered in {time.monotonic() - start:.2f}s",
+                    host=getattr(connection, "_winrm_host", None))
+    return answer_of(step, len(calls), document, tolerate, rc)
+
+
+def answer_of(step: str, count: int, document: t.Mapping[str, t.Any],
+              tolerate: t.Collection[str] = (), rc: int = 0) -> Answer:
+    """The :class:`Answer` of the agent's answer document for a batch of ``count`` calls,
+    with failures handled as :func:`run_batch` says."""
+    values: list[t.Any] = [None] * count
+    for index, answer in enumerate(document["results"][:count]):
         if answer.get("ok"):
             values[index] = answer.get("value")
             continue
@@ -195,10 +209,33 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
         values[index] = error
         break
     else:
-        if len(document["results"]) < len(calls):
+        if len(document["results"]) < count:
             raise OperationFailed(step, f"the agent answered {len(document['results'])} of "
-                                        f"{len(calls)} calls", "protocol", rc)
-    if display is not None:
-        display.vvv(f"scada.redundancy: {step}: answered in {time.monotonic() - start:.2f}s",
-                    host=getattr(connection, "_winrm_host", None))
+                                        f"{count} calls", "protocol", rc)
     return Answer(values, str(document.get("digest") or ""), float(document.get("waited") or 0.0))
+
+
+class RecordState(t.NamedTuple):
+    """What a batch's record file says: ``state`` 'none' (no file: the batch never started),
+    'running' (with the agent's ``pid`` and ``started``) or 'answered' (with its ``answer``
+    document, for :func:`answer_of`)."""
+
+    state: str
+    pid: int = 0
+    started: str | None = None
+    answer: t.Mapping[str, t.Any] | None = None
+
+
+def record_state(file_value: t.Mapping[str, t.Any]) -> RecordState:
+    """The :class:`RecordState` from a ``file_read`` of a record file."""
+    if not file_value["exists"]:
+        return RecordState("none")
+    try:
+        document = json.loads(base64.b64decode(file_value["base64"]))
+    except ValueError:
+        return RecordState("none")  # cut while written: the batch never got past its start
+    if isinstance(document, dict) and isinstance(document.get("results"), list):
+        return RecordState("answered", answer=document)
+    if isinstance(document, dict) and document.get("state") == "running":
+        return RecordState("running", int(document.get("pid") or 0), document.get("started"))
+    return RecordState("none")

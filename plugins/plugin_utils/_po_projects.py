@@ -164,12 +164,6 @@ class Catalog:
     def set_fingerprint(self, names: t.Iterable[str]) -> str:
         return _fingerprint.set_fingerprint({name: self.fingerprint(name) for name in names})
 
-    def outputs_signature(self, project: Project) -> str:
-        """A digest of the compiled databases' names, sizes and write times."""
-        lines = sorted(f"{path.lower()}|{e['size']}|{e['modified']}"
-                       for path, e in project.files.items() if _compiled_output(path))
-        return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-
     def compiled(self, project: Project) -> bool:
         return any(_compiled_output(path) for path in project.files)
 
@@ -183,12 +177,20 @@ class Catalog:
         except ValueError:
             return None
         if not isinstance(marker, dict) or marker.get("outputs_signature") != \
-                self.outputs_signature(project):
+                outputs_signature(project.files):
             return None
         return marker
 
     def marker_path(self, project: Project) -> str | None:
         return self.install.records_path(MARKER_FOLDER, f"{project.name.lower()}.json")
+
+
+def outputs_signature(files: t.Mapping[str, t.Mapping[str, t.Any]]) -> str:
+    """A digest of the compiled databases' names, sizes and write times, from a project
+    folder's listing (relative path -> ``tree_list`` entry)."""
+    lines = sorted(f"{path.lower()}|{e['size']}|{e['modified']}"
+                   for path, e in files.items() if _compiled_output(path))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def _compiled_output(path: str) -> bool:

@@ -135,3 +135,21 @@ def tree_list(path: str, depth: int = 1, sha256: bool = False, read: t.Sequence[
 def gb_projects() -> VerbCall:
     """Every project Graphics Builder lists, with its direct includes, and the selected one."""
     return VerbCall("gb_projects", {})
+
+
+def gb_compile(project: str, timeout: int) -> VerbCall:
+    """ProjectSelect + ProjectCompile, waited on for at most ``timeout`` seconds (category
+    timeout); when the call started and returned, and the seconds between."""
+    return VerbCall("gb_compile", {"project": project, "timeout": timeout})
+
+
+def file_wait(path: str, timeout: float, max_bytes: int = 1048576) -> VerbCall:
+    """Wait up to ``timeout`` seconds for a file with at least one byte; its bytes as
+    :func:`file_read` gives them, or ``exists: false``."""
+    return VerbCall("file_wait", {"path": path, "timeout": timeout, "max_bytes": max_bytes})
+
+
+def process_get(process_id: int) -> VerbCall:
+    """Whether a process with the id runs, its name and start time (UTC; None when Windows
+    will not say)."""
+    return VerbCall("process_get", {"process_id": process_id})

@@ -25,6 +25,7 @@ from support.fault_matrix import (
     restores,
     start_lab,
     take_change,
+    verb_started,
     when,
 )
 
@@ -149,7 +150,7 @@ def test_a_connection_reset_during_the_compile_is_reattached_not_blindly_rerun(
     compile in all. The host ended it with the connection: compiled once more, knowingly."""
     lab = make_lab(compile=200.0)  # 2 s: long enough to cut the connection during it
     mark = lab.mark()
-    with when(lab, operation_started("po-b", "project_compile"),
+    with when(lab, verb_started("po-b", "gb_compile"),
               lambda: lab.plant.inject("po-b", "reset_during_command", count=1,
                                        terminate=terminate)) as fired:
         run = lab.update()
@@ -166,7 +167,7 @@ def test_a_connection_reset_during_the_compile_is_reattached_not_blindly_rerun(
 
 
 @pytest.mark.parametrize("when_killed, standby_finished", [
-    pytest.param(operation_started("po-b", "project_compile"), False, id="standby-compile"),
+    pytest.param(verb_started("po-b", "gb_compile"), False, id="standby-compile"),
     # The other server's steps start only once the standby is updated and verified.
     pytest.param(operation_started("po-a", "project_restore"), True, id="primary-restore"),
 ])

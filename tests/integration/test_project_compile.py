@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import pathlib
+import threading
+import time
 
 import pytest
 
@@ -123,6 +125,31 @@ def test_a_killed_run_is_repaired_by_the_next(plant, tmp_path):
     assert _ini(plant) == original
 
 
+def test_an_edit_of_citect_ini_during_the_compile_is_kept_and_the_hooks_put_back(make_plant, tmp_path):
+    """citect.ini is written back only over what was read: an edit made while the compile runs
+    fails that write, and the saved hook lines then go into the file as it is now."""
+    plant = make_plant(plant_spec(["po-a", "po-b"], cost={"operations": {"compile": 100}}))
+    original = _ini(plant)
+    edited = original + b"[Site]\r\nEditedDuringCompile=1\r\n"
+
+    def edit_when_the_compile_starts() -> None:
+        deadline = time.monotonic() + 60
+        while not _compiles(plant) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        host = plant.hosts["po-a"]
+        hooked = _ini(plant)
+        host.fs.write(host.power_operation.spec.ini_path, hooked + b"[Site]\r\nEditedDuringCompile=1\r\n")
+
+    editor = threading.Thread(target=edit_when_the_compile_starts, daemon=True)
+    editor.start()
+    run = _run(plant, tmp_path)
+    editor.join()
+    assert run.task("compile")["result"]["success"] is True, run.output
+    assert _ini(plant) == edited
+    host = plant.hosts["po-a"]
+    assert not host.fs.exists(host.power_operation.spec.ini_path + ".scada-redundancy-hooks.json")
+
+
 def test_check_mode_reports_a_compile_and_compiles_nothing(plant, tmp_path):
     before = _ini(plant)
     run = _run(plant, tmp_path, "{}", "--check")
@@ -180,13 +207,15 @@ HOSTILE = ["a'; Remove-Item C -Recurse; '", "$(calc)", "`whoami`", "x; exit 1", 
 def test_hostile_project_names_never_change_the_script_sent(plant, tmp_path):
     plain = _run(plant, tmp_path, "{project: Site_Include}", "--check")
     assert plain.task("compile")["status"] == "ok", plain.output
-    # the command lines of a plain run (the operation's bootstrap, the agent's launcher)
+    code = {e.data["code_sha256"] for e in plant.timeline.events(kind="operation")
+            if e.data["operation"] == "project_compile"}
     lines = {e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")}
     for value in HOSTILE:
         run = _run(plant, tmp_path, json.dumps({"project": value}, ensure_ascii=False), "--check")
         assert run.task("compile")["result"]["category"] == "not_found", run.output
     sent = [e for e in plant.timeline.events(kind="operation")
             if e.data["operation"] == "project_compile"]
-    assert len(sent) == 1 + len(HOSTILE)
-    assert {e.data["script_sha256"] for e in sent} == {sent[0].data["script_sha256"]}
+    assert len(sent) == 2 * (1 + len(HOSTILE))  # the install, then the projects
+    assert {e.data["code_sha256"] for e in sent} == code
     assert {e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")} == lines
+    assert len(lines) == 1  # the agent's launcher, for po_info and project_compile alike

@@ -109,6 +109,14 @@ def operation_started(host: str, operation: str) -> Callable[[list[Event]], bool
     return match
 
 
+def verb_started(host: str, verb: str) -> Callable[[list[Event]], bool]:
+    """Matches once a batch of agent verbs that calls ``verb`` has started on ``host``."""
+    def match(events: list[Event]) -> bool:
+        return any(e.kind == "operation" and e.host == host and verb in e.data.get("verbs", ())
+                   for e in events)
+    return match
+
+
 @contextlib.contextmanager
 def when(lab: Lab, match: Callable[[list[Event]], bool], action: Callable[[], None],
          poll: float = 0.005) -> Iterator[threading.Event]:

@@ -243,26 +243,26 @@ def test_powershell_start_is_paid_once_per_started_process(echo_operation):
 
 # -- strict mode: a script reading a parameter its caller did not send ------------------------
 def test_reading_a_parameter_the_request_lacks_fails_as_strict_mode_does():
-    """The shipped project_compile read $Params.attach, which the ordinary call never sent:
-    Set-StrictMode -Version 2.0 makes that read throw on a real host, before any compile."""
+    """The shipped project_compile once read $Params.attach, which the ordinary call never
+    sent: Set-StrictMode -Version 2.0 makes such a read throw on a real host. Verbs cannot do
+    that (arguments bind to a param block); the scripts still on this protocol are held to it."""
     from ansible_collections.scada.redundancy.plugins.plugin_utils import _operation
 
-    params = {"project": "", "timeout": 60, "hook_wait": 5, "messages_file": "", "check": True,
-              "project_source": "folders", "run_id": ""}  # no attach, no attach_wait
-    stdin = _operation.build_request("project_compile", params)
+    params = {"path": "D:\\Backups\\a.ctz", "sha256": False, "partial": False}  # no prefix_length
+    stdin = _operation.build_request("archive_stat", params)
     result = run(make_host(), _operation.build_command_line(), [], [(stdin, True)])
     answer = json.loads(result.stdout)
     assert result.rc == 1 and answer["failed"] is True
-    assert answer["msg"] == ("The property 'attach' cannot be found on this object. "
+    assert answer["msg"] == ("The property 'prefix_length' cannot be found on this object. "
                              "Verify that the property exists.")
 
 
 def test_every_property_a_script_reads_is_found_in_it_and_its_libraries():
     from ansible_collections.scada.redundancy.plugins.plugin_utils import _operation
 
-    script = _operation.load_script("project_compile")
+    script = _operation.load_script("archive_stat")
     libraries = [{"name": n, "script": _operation.load_script(f"lib/{n}")}
                  for n in _operation.required_libraries(script)]
-    assert operations.unsent_parameters(script, libraries, {})[:2] == ["attach", "attach_wait"]
+    assert operations.unsent_parameters(script, libraries, {})[:2] == ["path", "prefix_length"]
     everything = {n: 1 for n in operations.unsent_parameters(script, libraries, {})}
     assert operations.unsent_parameters(script, libraries, everything) == []

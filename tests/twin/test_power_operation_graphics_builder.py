@@ -16,7 +16,14 @@ from support.po_hosts import host_data, make_hosts  # noqa: F401
 @pytest.fixture
 def application(make_hosts):
     [host] = make_hosts(host_data("po-a", 1))
-    return GraphicsBuilder(host.power_operation.projects), host.power_operation.projects
+    po = host.power_operation
+    return GraphicsBuilder(po.projects, po.compiler), po.projects
+
+
+@pytest.fixture
+def po(make_hosts):
+    [host] = make_hosts(host_data("po-a", 1))
+    return host
 
 
 def test_a_list_ends_with_e_fail_not_an_empty_string(application):
@@ -44,3 +51,37 @@ def test_no_project_selected_or_an_unknown_one_fails(application):
         builder.ProjectFirstInclude()
     with pytest.raises(ComError):
         builder.ProjectSelect("NoSuchProject")
+
+
+def test_project_compile_needs_a_selection(application):
+    builder, _ = application
+    with pytest.raises(ComError) as failure:
+        builder.ProjectCompile()
+    assert failure.value.hresult == E_FAIL
+
+
+def _hook(host, line: str) -> None:
+    install = host.power_operation.install
+    document = install.ini()
+    document.set("CtEdit", "CompileSuccessfulCommand", line)
+    install.save_ini(document)
+
+
+def test_the_compiler_runs_the_success_hook_through_cmd(po):
+    """cmd.exe /c with a '>' redirection writes echo's text and a line break to the file."""
+    project = po.power_operation.projects.names()[0]
+    po.fs.mkdir("C:\\ProgramData\\hooks")
+    _hook(po, 'cmd.exe /d /c >"C:\\ProgramData\\hooks\\r.txt" echo ok %CtEnvErrors% %CtEnvWarnings%')
+    builder = GraphicsBuilder(po.power_operation.projects, po.power_operation.compiler)
+    builder.ProjectSelect(project)
+    assert builder.ProjectCompile().success is True
+    assert po.fs.read("C:\\ProgramData\\hooks\\r.txt") == b"ok 0 0\r\n"
+
+
+def test_a_hook_redirected_into_a_missing_folder_writes_nothing(po):
+    project = po.power_operation.projects.names()[0]
+    _hook(po, 'cmd.exe /d /c >"C:\\NoSuchFolder\\r.txt" echo ok %CtEnvErrors%')
+    builder = GraphicsBuilder(po.power_operation.projects, po.power_operation.compiler)
+    builder.ProjectSelect(project)
+    builder.ProjectCompile()
+    assert not po.fs.exists("C:\\NoSuchFolder\\r.txt")

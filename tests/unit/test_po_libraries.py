@@ -10,7 +10,9 @@ import struct
 import pytest
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _dbf, _fingerprint
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import record_state
 from ansible_collections.scada.redundancy.plugins.plugin_utils._citect_ini import IniDocument, ansi_codec
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_compile import parse_messages
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import Install
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_projects import Catalog
 from scada_twin.power_operation import fingerprint as reference
@@ -114,3 +116,31 @@ def test_the_catalog_reads_projects_includes_and_closures_from_one_listing():
     assert catalog.fingerprint("Missing") == _fingerprint.EMPTY
     with pytest.raises(Exception, match="does not exist"):
         catalog.resolve("Notes")
+
+
+def test_compile_messages_come_from_a_dbase_table_or_text_lines():
+    fields = [(name, 20) for name in ("TYPE", "RECORD", "NAME", "FIELD", "TABLE", "ERROR", "CONTEXT")]
+    table = _table(fields, [("ERROR", "3", "TAG1", "UNIT", "variable.DBF", "not found", "Site"),
+                            ("NOTE", "", "", "", "", "", ""),
+                            ("warning", "x", "P1", "", "pages", "no objects", "")], deleted=-1)
+    assert parse_messages(table, "cp1252") == [
+        {"Type": "ERROR", "Record": 3, "Name": "TAG1", "Field": "UNIT", "Table": "variable.DBF",
+         "Error": "not found", "Context": "Site"},
+        {"Type": "WARNING", "Record": 0, "Name": "P1", "Field": "", "Table": "pages",
+         "Error": "no objects", "Context": ""}]
+    text = b"Compiled P from f\r\nFATAL | 0 | Missing |  | include.DBF | not found | P\r\nERROR | 1\r\n"
+    assert parse_messages(text, "cp1252") == [
+        {"Type": "FATAL", "Record": 0, "Name": "Missing", "Field": "", "Table": "include.DBF",
+         "Error": "not found", "Context": "P"}]
+
+
+@pytest.mark.parametrize("content, state", [
+    (None, "none"),
+    (b'{"state": "running", "pid": 4100, "started": "2026-01-01T00:00:00.0000000Z"}', "running"),
+    (b'{"results": [], "digest": "", "waited": 0}', "answered"),
+    (b'{"stat', "none"),
+])
+def test_a_batch_record_reads_as_never_started_running_or_answered(content, state):
+    value = {"exists": content is not None,
+             "base64": base64.b64encode(content).decode() if content is not None else None}
+    assert record_state(value).state == state

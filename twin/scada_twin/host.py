@@ -15,6 +15,7 @@ from .costs import CostModel
 from .faults import FaultPlan
 from .filesystem import FileSystem
 from . import power_operation, system_platform
+from .processes import ProcessTable
 from .registry import Registry
 from .scheduler import Scheduler
 from .services import WINDOWS_BASELINE, ServiceManager
@@ -44,6 +45,7 @@ class Host:
         # Timed transitions (services, runtime processes) run on the host's scheduler.
         self.scheduler = Scheduler(costs, name=f"{spec.name}-scheduler")
         self.registry = Registry()
+        self.processes = ProcessTable()  # what the agent's process verbs see by id
         self.services = ServiceManager(spec.name, self.scheduler, timeline)
         for name, display_name in WINDOWS_BASELINE:
             self.services.add(name, display_name, status="Running", start_type="Automatic")

@@ -1,5 +1,5 @@
 # scada.redundancy:agent v1
-# Reads {"core", "step", "verbs", "resources", "calls", "repeat"} as JSON on stdin and runs
+# Reads {"core", "step", "verbs", "resources", "calls", "repeat", "record"} as JSON on stdin; runs
 # the constant core script on it; values never become code (docs/design.md).
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0

@@ -33,6 +33,30 @@ catch {
   exit 1
 }
 
+function Write-AgentRecord {
+  # The request's record file, replaced whole (a temporary file, then File.Replace or Move).
+  param($Document)
+  $path = [string]$request.record
+  [void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($path))
+  [IO.File]::WriteAllText("$path.tmp", (ConvertTo-Json -InputObject $Document -Compress -Depth 20))
+  if ([IO.File]::Exists($path)) { [IO.File]::Replace("$path.tmp", $path, [NullString]::Value) }
+  else { [IO.File]::Move("$path.tmp", $path) }
+}
+
+# With a record path, the batch leaves its trace on the host: 'running' with this process's id
+# and start time before the calls, the answer after them, so a controller that lost the
+# connection learns what became of the batch (the process gone while 'running': it was ended).
+if ($request.record) {
+  try {
+    $self = [Diagnostics.Process]::GetCurrentProcess()
+    Write-AgentRecord @{ state = 'running'; pid = $self.Id; started = $self.StartTime.ToUniversalTime().ToString('o') }
+  }
+  catch {
+    Write-AgentAnswer @{ failed = $true; category = 'io'; msg = "agent: the record $($request.record) could not be written: $($_.Exception.Message)" }
+    exit 1
+  }
+}
+
 function Get-AgentReference {
   # The value an argument {"$ref": [call, name or index, ...]} names in an earlier call's
   # value; $null when anything on the way is missing, null or empty.
@@ -99,4 +123,8 @@ while ($true) {
   if ($left -le 0) { break }
   Start-Sleep -Milliseconds ([int](1000 * [Math]::Min([double]$repeat.interval, $left)))
 }
-Write-AgentAnswer @{ results = $results; digest = $digest; waited = [Math]::Round($clock.Elapsed.TotalSeconds, 3) }
+$answer = @{ results = $results; digest = $digest; waited = [Math]::Round($clock.Elapsed.TotalSeconds, 3) }
+if ($request.record) {
+  try { Write-AgentRecord $answer } catch { $null = $_ }  # the answer still reaches the controller
+}
+Write-AgentAnswer $answer

@@ -1,11 +1,14 @@
 """The twin's side of the agent protocol: what ``agent.ps1`` does on a host (docs/design.md).
 
 A command whose decoded script carries the agent marker is served by :func:`run_agent`: it
-reads the request line ``{"step", "verbs": [{"name", "script"}], "calls": [{"verb", "args"}]}``,
+reads the request line ``{"step", "verbs": [{"name", "script"}], "calls": [{"verb", "args"}],
+"repeat", "record"}``,
 binds each call's arguments to the param block of the verb script it received, exactly as
 PowerShell binds a splat (:mod:`.binding`), and runs the verb's model from the one table in
 :mod:`.table`. The answer has the bootstrap's shape: ``{"results": [{"ok", "value"} |
-{"ok": false, "msg", "category"}]}``, stopping at the first failure. The twin never runs or
+{"ok": false, "msg", "category"}]}``, stopping at the first failure. Each command is a
+process of the host's table while it runs; with ``record`` it leaves 'running' with that
+process's id and start time in the file, then its answer. The twin never runs or
 interprets a verb's body; it models what the one Windows or vendor call in it does.
 """
 
@@ -17,6 +20,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..filesystem import FileSystemError
 from ..shell.process import ProcessTerminated
 from ..stats import OPERATION_PREFIX, POWERSHELL_PROCESSES
 from . import binding
@@ -63,6 +67,7 @@ def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
         request = json.loads(io.read_all() or b"")
         core = str(request["core"])
         repeat = request["repeat"]
+        record = request["record"]  # strict mode: the core reads it in every request
         step = str(request["step"])
         scripts = {str(v["name"]): str(v["script"]) for v in request["verbs"]}
         resources = {str(r["name"]): str(r["script"]) for r in request["resources"]}
@@ -97,7 +102,30 @@ def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
     if fault is not None:
         return _answer(io, {"results": [{"ok": False, "category": "injected",
                                          "msg": fault.get("message", f"injected failure of {step}")}]})
-    context = VerbContext(host, user, step, io, resources)
+    process = host.processes.start("powershell")
+    try:
+        if record:
+            try:
+                _write_record(host, str(record), {"state": "running", "pid": process.pid,
+                                                  "started": process.started})
+            except FileSystemError as exc:
+                return _answer(io, {"failed": True, "category": "io",
+                                    "msg": f"agent: the record {record} could not be written: {exc}"}, 1)
+        answer = _run_repeated(host, VerbContext(host, user, step, io, resources), scripts,
+                               calls, repeat)
+        if record:
+            try:
+                _write_record(host, str(record), answer)
+            except FileSystemError:
+                pass  # the answer still reaches the controller
+        return _answer(io, answer)
+    finally:  # a terminated command leaves its record 'running': its process is gone
+        host.processes.exit(process.pid)
+
+
+def _run_repeated(host: "Host", context: VerbContext, scripts: dict[str, str],
+                  calls: list[tuple[str, dict[str, Any]]], repeat: Any) -> dict[str, Any]:
+    """The calls, run again as a long poll asks (the core's loop); the answer document."""
     waited = 0.0  # modelled seconds slept between polls: the host's clock in a long poll
     while True:
         results = _run_calls(host, context, scripts, calls)
@@ -109,10 +137,16 @@ def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
         if left <= 0:
             break
         pause = max(0.001, min(float(repeat["interval"]), left))
-        if not host.costs.sleep(pause, io.cancelled):
+        if not host.costs.sleep(pause, context.io.cancelled):
             raise ProcessTerminated()
         waited += pause
-    return _answer(io, {"results": results, "digest": digest, "waited": round(waited, 3)})
+    return {"results": results, "digest": digest, "waited": round(waited, 3)}
+
+
+def _write_record(host: "Host", path: str, document: dict[str, Any]) -> None:
+    """The core's Write-AgentRecord: the file replaced whole, its folder created."""
+    host.fs.mkdir(path.rsplit("\\", 1)[0])
+    host.fs.write(path, json.dumps(document).encode("utf-8"))
 
 
 def _run_calls(host: "Host", context: VerbContext, scripts: dict[str, str],

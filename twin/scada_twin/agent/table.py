@@ -14,6 +14,7 @@ VERBS: dict[str, Callable[..., Any]] = {
     # Windows
     "dir_create_private": windows.dir_create_private,
     "file_read": windows.file_read,
+    "file_wait": windows.file_wait,
     "file_write": windows.file_write,
     "file_write_atomic": windows.file_write_atomic,
     "host_facts": windows.host_facts,
@@ -29,11 +30,13 @@ VERBS: dict[str, Callable[..., Any]] = {
     "tree_list": windows.tree_list,
     "volume_get": windows.volume_get,
     # processes
+    "process_get": windows.process_get,
     "process_run": site_tools.process_run,
     "process_wait": vendor_setup.process_wait,
     "reboot": vendor_setup.reboot,
     # Plant SCADA (Power Operation)
     "ctapi_cicode": vendor_ctapi.ctapi_cicode,
+    "gb_compile": vendor_graphics_builder.gb_compile,
     "gb_projects": vendor_graphics_builder.gb_projects,
     # AVEVA System Platform setup
     "setup_runner_start": vendor_setup.setup_runner_start,

@@ -13,7 +13,6 @@ Process.WaitForExit on the runner, ``reboot`` shutdown.exe /r /t /c.
 from __future__ import annotations
 
 import datetime
-import itertools
 import json
 import threading
 from typing import TYPE_CHECKING, Any
@@ -26,17 +25,13 @@ if TYPE_CHECKING:
     from ..host import Host
     from ..system_platform.operation import Operation
 
-_pids = itertools.count(4100)
-#: (host, pid) -> set once the runner has exited (after writing result.json, as the real one).
-_runners: dict[tuple[str, int], threading.Event] = {}
-_lock = threading.Lock()
 #: shutdown.exe's exit code when a restart cannot start now (ERROR_SHUTDOWN_IN_PROGRESS).
 SHUTDOWN_REFUSED = 1115
 
 
 def setup_runner_start(ctx: VerbContext, working_directory: str) -> dict[str, Any]:
     host = ctx.host
-    pid = next(_pids)
+    pid = host.processes.start("powershell").pid  # the runner
     try:
         run = json.loads(host.fs.read(f"{working_directory}\\run.json").decode("utf-8"))
         response = _response(host.fs.read(str(run["response_path"])))
@@ -58,17 +53,12 @@ def setup_runner_start(ctx: VerbContext, working_directory: str) -> dict[str, An
 
 
 def process_wait(ctx: VerbContext, process_id: int, timeout: float) -> dict[str, Any]:
-    """Get-Process -Id, then WaitForExit(ms); an exited runner is no process any more."""
-    key = (ctx.host.name, process_id)
-    with _lock:
-        exited = _runners.get(key)
-    if exited is None:
+    """Get-Process -Id, then WaitForExit(ms); an exited runner is no process any more
+    (:mod:`..processes`)."""
+    process = ctx.host.processes.get(process_id)
+    if process is None:
         return {"exists": False, "exited": True}
-    if exited.wait(ctx.host.costs.scaled(timeout)):
-        with _lock:
-            _runners.pop(key, None)
-        return {"exists": True, "exited": True}
-    return {"exists": True, "exited": False}
+    return {"exists": True, "exited": process.exited.wait(ctx.host.costs.scaled(timeout))}
 
 
 def reboot(ctx: VerbContext, delay: int, message: str) -> dict[str, Any]:
@@ -94,11 +84,8 @@ def _response(data: bytes) -> dict[str, str]:
 
 
 def _started(host: "Host", pid: int, exited: bool) -> dict[str, Any]:
-    event = threading.Event()
     if exited:
-        event.set()
-    with _lock:
-        _runners[(host.name, pid)] = event
+        host.processes.exit(pid)
     return {"return_value": 0, "process_id": pid}
 
 
@@ -106,10 +93,7 @@ def _when_setup_exits(host: "Host", pid: int, op: "Operation", folder: str,
                       run: dict[str, Any]) -> None:
     op.wait()
     _finish(host, folder, str(run["response_path"]), op.data.get("exit_code"), op.error)
-    with _lock:
-        exited = _runners.get((host.name, pid))
-    if exited is not None:
-        exited.set()
+    host.processes.exit(pid)
 
 
 def _finish(host: "Host", folder: str, response_path: str, code: Any, error: str | None) -> None:

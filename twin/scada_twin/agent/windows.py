@@ -13,6 +13,7 @@ from typing import Any
 from ..filesystem import FileSystemError
 from ..registry import RegistryError
 from ..services import ServiceError
+from ..shell.process import ProcessTerminated
 from ..wildcard import like
 from . import VerbContext, VerbError
 
@@ -84,6 +85,28 @@ def file_read(ctx: VerbContext, path: str, max_bytes: int) -> dict[str, Any]:
         raise VerbError(f"{path} is {size} bytes, more than the {max_bytes} this read allows",
                         "too_large")
     return {"exists": True, "size": size, "base64": base64.b64encode(fs.read(path)).decode("ascii")}
+
+
+def file_wait(ctx: VerbContext, path: str, timeout: float, max_bytes: int) -> dict[str, Any]:
+    """Test-Path and FileInfo.Length polled every 200 ms for ``timeout`` modelled seconds,
+    then File.ReadAllBytes (Microsoft, "File.ReadAllBytes")."""
+    fs, waited = ctx.host.fs, 0.0
+    while not (fs.is_file(path) and fs.size(path) > 0):
+        if waited >= timeout:
+            return {"exists": False, "size": None, "base64": None}
+        if not ctx.host.costs.sleep(0.2, ctx.io.cancelled):
+            raise ProcessTerminated()
+        waited += 0.2
+    return file_read(ctx, path, max_bytes)
+
+
+def process_get(ctx: VerbContext, process_id: int) -> dict[str, Any]:
+    """Get-Process -Id and Process.StartTime (Microsoft, "Process.StartTime"), on the host's
+    process table."""
+    process = ctx.host.processes.get(process_id)
+    if process is None:
+        return {"exists": False, "name": None, "started": None}
+    return {"exists": True, "name": process.name, "started": process.started}
 
 
 #: Win32_Service reports State with spaces and StartMode in its own words

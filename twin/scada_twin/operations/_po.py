@@ -10,8 +10,6 @@ Builder's ProjectFirst/ProjectNext), which the model's project store is.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import ntpath
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -19,7 +17,6 @@ from ..filesystem import FileSystemError, normalize
 from ..power_operation.graphics_builder import GraphicsBuilder, listed
 from ..power_operation import content, fingerprint, ini
 from ..power_operation.install import CTEDIT
-from ..wallclock import round_trip_now
 from . import OperationError
 
 if TYPE_CHECKING:
@@ -29,7 +26,6 @@ if TYPE_CHECKING:
 FOLDER_KEYS = {"user": "User", "config": "Config", "data": "Data", "backup": "Backup",
                "logs": "Logs", "bin": "Bin", "copy": "Copy", "deploy": "Deploy"}
 EXCLUDED_SUFFIX = ".previous"   # lib/po_install.ps1 $PoProjectFolderExclusions
-MARKER_FOLDER = "scada.redundancy\\compiled"
 SOURCES = ("folders", "graphics_builder")
 BACKSLASH = "\\"
 
@@ -100,7 +96,7 @@ def catalog(host: "Host", install: Install, source: str) -> dict[str, Entry]:
     found: dict[str, list[str]] = {}
     if check_source(source) == "graphics_builder":
         # lib/graphics_builder.ps1: the First/Next lists, each ending with E_FAIL.
-        application = GraphicsBuilder(install.po.projects)
+        application = GraphicsBuilder(install.po.projects, install.po.compiler)
         for name in listed(application.ProjectFirst, application.ProjectNext):
             application.ProjectSelect(name)
             found[name] = listed(application.ProjectFirstInclude, application.ProjectNextInclude)
@@ -173,55 +169,6 @@ def set_fingerprint(host: "Host", entries: dict[str, Entry], names: list[str],
             cache[name.lower()] = (project_fingerprint(host, entry.path) if entry
                                    else fingerprint.project_fingerprint([]))
     return fingerprint.set_fingerprint({n: cache[n.lower()] for n in names})
-
-
-def compiled_outputs(host: "Host", folder: str) -> list[str]:
-    """The *.RDB files in a project folder (what makes a project compiled)."""
-    return [f for f in _top_files(host, folder) if f.lower().endswith(".rdb")]
-
-
-def outputs_signature(host: "Host", folder: str) -> str:
-    """The script signs the RDB files' names, sizes and write times (round-trip format)."""
-    lines = []
-    for name in compiled_outputs(host, folder):
-        path = f"{folder}\\{name}"
-        lines.append(f"{name.lower()}|{host.fs.size(path)}|{host.fs.modified(path)}")
-    return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
-
-
-def marker_path(install: Install, project: str) -> str | None:
-    data = install.paths["data"]
-    return f"{data.rstrip(BACKSLASH)}\\{MARKER_FOLDER}\\{project.lower()}.json" if data else None
-
-
-def compiled_marker(host: "Host", install: Install, entry: Entry) -> dict[str, Any] | None:
-    """Read-PoCompiledMarker: what project_compile recorded, while its outputs are in place."""
-    path = marker_path(install, entry.name)
-    if not path or not host.fs.is_file(path):
-        return None
-    try:
-        marker = json.loads(host.fs.read(path))
-    except ValueError:
-        return None
-    if marker.get("outputs_signature") != outputs_signature(host, entry.path):
-        return None
-    return marker
-
-
-def write_marker(host: "Host", install: Install, entry: Entry, set_fp: str,
-                 projects: list[str]) -> None:
-    path = marker_path(install, entry.name)
-    if path:
-        host.fs.write(path, json.dumps({
-            "project": entry.name, "set_fingerprint": set_fp, "projects": projects,
-            "outputs_signature": outputs_signature(host, entry.path),
-            "compiled_at": round_trip_now()}).encode("utf-8"))
-
-
-def remove_marker(host: "Host", install: Install, entry: Entry) -> None:
-    path = marker_path(install, entry.name)
-    if path and host.fs.is_file(path):
-        host.fs.remove(path)
 
 
 def _top_files(host: "Host", folder: str) -> Iterator[str]:

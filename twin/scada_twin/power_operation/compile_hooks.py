@@ -4,8 +4,8 @@
 ``[CtEdit]CompileSuccessfulCommand`` / ``[CtEdit]CompileUnsuccessfulCommand``: a command line
 run after the compile, with ``%Name%`` replacement strings filled in (``^%`` is a literal
 ``%``). A replacement string the hook does not define makes the compiler skip the command
-with a warning. The twin does not run the command: :func:`run_hook` returns the expanded line
-and the values, so a handler can produce what the collection's script learns from its hook.
+with a warning. :func:`run_hook` returns the expanded line and the values; the compiler runs
+the line (:mod:`..cmd`).
 
 Replacement strings (vendor list): ``CtEnvProject``, ``CtEnvProjectPath``, ``CtEnvErrors``,
 ``CtEnvWarnings`` (successful compile only), ``CtEnvIncludeProjects`` (comma-separated; the

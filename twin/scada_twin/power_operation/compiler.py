@@ -12,7 +12,8 @@ its sources (or those of its includes) changed since.
 
 Errors come from the project itself (an included project that does not exist: FATAL) and
 from the ``compile_error`` fault. After the compile the ini hook for the outcome is evaluated
-(:mod:`.compile_hooks`) and returned with the result.
+(:mod:`.compile_hooks`), its command line run as the compiler starts it (:mod:`..cmd`), and
+returned with the result.
 
 Timeline: ``po.compile`` {project, state: started | succeeded | failed, fingerprint, errors,
 warnings}.
@@ -25,6 +26,7 @@ import ntpath
 import threading
 from typing import Any, Mapping
 
+from .. import cmd
 from ..costs import CostModel
 from ..faults import FaultPlan
 from ..filesystem import FileSystemError
@@ -182,10 +184,12 @@ class Compiler:
             messages.append(CompileMessage("FATAL", error=str(exc), context=name))
             success = False
             self._forget(name)
+        hook = None if setup else self._hook(name, projects, messages, success)
+        if hook is not None and hook.command is not None:
+            cmd.run(self._store.fs, hook.command, self._timeline, self._host)
         result = CompileResult(name, projects, success, _errors(messages),
                                _count(messages, "WARNING"), tuple(messages), fingerprint,
-                               duration, None if setup else self._hook(name, projects, messages,
-                                                                       success))
+                               duration, hook)
         if not setup:
             self._record(name, "succeeded" if success else "failed", fingerprint=fingerprint,
                          errors=result.errors, warnings=result.warnings)

@@ -5,13 +5,19 @@ Each list is a First/Next pair that ends WITH AN ERROR, not an empty string: "If
 exists, an error is returned" (ProjectFirst, ProjectNext; the include pair likewise), and the
 error is E_FAIL, "every other error" (Error Handling page), after which the returned string is
 undefined. ``ProjectSelect`` returns 0 or fails; ``ProjectSelected`` names the selection.
+``ProjectCompile`` compiles the selected project ("Compiles the currently selected project";
+whether it returns before the compile ends is not stated: the twin's returns after it, and a
+compile the compiler refuses is E_FAIL).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from .errors import PowerOperationError
+
 if TYPE_CHECKING:
+    from .compiler import CompileResult, Compiler
     from .projects import ProjectStore
 
 E_FAIL = 0x80004005
@@ -28,8 +34,9 @@ class ComError(Exception):
 class GraphicsBuilder:
     """One automation session over a server's project store."""
 
-    def __init__(self, store: "ProjectStore") -> None:
+    def __init__(self, store: "ProjectStore", compiler: "Compiler") -> None:
         self._store = store
+        self._compiler = compiler
         self._selected = ""
         self._projects: list[str] = []
         self._includes: list[str] = []
@@ -44,6 +51,16 @@ class GraphicsBuilder:
             raise ComError("ProjectSelect")
         self._selected = found
         return 0
+
+    def ProjectCompile(self) -> "CompileResult":  # noqa: N802
+        """The compile of the selection (the twin returns its result for the timeline's
+        sake; the real member returns nothing the collection reads)."""
+        if not self._selected:
+            raise ComError("ProjectCompile")
+        try:
+            return self._compiler.compile(self._selected)
+        except PowerOperationError:
+            raise ComError("ProjectCompile") from None
 
     def ProjectFirst(self) -> str:  # noqa: N802
         self._projects, self._at = sorted(self._store.names(), key=str.lower), 0

@@ -1,6 +1,6 @@
 # scada.redundancy:library graphics_builder
 # Graphics Builder automation, the vendor's documented COM surface for projects: ProgID
-# GraphicsBuilder.Application, members ProjectSelect, ProjectSelected, ProjectCompile,
+# GraphicsBuilder.Application, members ProjectSelect, ProjectSelected,
 # ProjectFirst/ProjectNext and ProjectFirstInclude/ProjectNextInclude. Failures surface as COM
 # exceptions (E_FAIL). Whether the list members are methods or properties is not documented,
 # so they are called through IDispatch with both flags, as Visual Basic does.
@@ -64,57 +64,5 @@ function Get-GraphicsBuilderCatalog {
     }
     finally {
         Close-GraphicsBuilder -Application $application
-    }
-}
-
-# Runs in a separate single-threaded-apartment runspace, so the caller can stop waiting on a
-# compile that hangs. Self-contained: the runspace sees none of the libraries. The project
-# name arrives as an argument, never as text.
-$GraphicsBuilderCompileScript = @'
-param([string]$Project)
-$ErrorActionPreference = 'Stop'
-$flags = [System.Reflection.BindingFlags]::InvokeMethod -bor [System.Reflection.BindingFlags]::GetProperty
-$application = New-Object -ComObject 'GraphicsBuilder.Application'
-try {
-    [void]$application.GetType().InvokeMember('ProjectSelect', $flags, $null, $application, @($Project))
-    [void]$application.GetType().InvokeMember('ProjectCompile', $flags, $null, $application, @())
-}
-finally {
-    [void][System.Runtime.InteropServices.Marshal]::FinalReleaseComObject($application)
-}
-'@
-
-function Invoke-GraphicsBuilderCompile {
-    # ProjectSelect + ProjectCompile, waiting at most TimeoutSeconds. On a timeout the caller
-    # gets a 'timeout' failure; Graphics Builder itself may go on compiling.
-    param([string]$Project, [int]$TimeoutSeconds)
-    $runspace = [System.Management.Automation.Runspaces.RunspaceFactory]::CreateRunspace()
-    $runspace.ApartmentState = [System.Threading.ApartmentState]::STA
-    $runspace.Open()
-    $shell = [System.Management.Automation.PowerShell]::Create()
-    $shell.Runspace = $runspace
-    [void]$shell.AddScript($GraphicsBuilderCompileScript).AddArgument($Project)
-    $pending = $shell.BeginInvoke()
-    if (-not $pending.AsyncWaitHandle.WaitOne([int]($TimeoutSeconds * 1000))) {
-        [void]$shell.BeginStop($null, $null)
-        $err = New-Object -TypeName System.TimeoutException -ArgumentList "the compile of $Project did not finish within $TimeoutSeconds seconds"
-        $err.Data['category'] = 'timeout'
-        throw $err
-    }
-    try {
-        [void]$shell.EndInvoke($pending)
-    }
-    catch {
-        $inner = $_.Exception
-        while ($null -ne $inner.InnerException) { $inner = $inner.InnerException }
-        $err = New-Object -TypeName System.InvalidOperationException -ArgumentList ("Graphics Builder refused the compile of ${Project}: " + $inner.Message)
-        $err.Data['category'] = 'vendor'
-        throw $err
-    }
-    finally {
-        if ($pending.IsCompleted) {
-            $shell.Dispose()
-            $runspace.Dispose()
-        }
     }
 }

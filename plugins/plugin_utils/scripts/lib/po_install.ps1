@@ -18,12 +18,6 @@
 #   graphics_builder  the product's own list through Graphics Builder automation
 #                     (ProjectFirst/ProjectNext, ProjectFirstInclude/ProjectNextInclude).
 # Included names that are not projects are kept as written, so a compile can report them.
-#
-# Compiled state. A project is compiled while compiled databases (*.RDB) are in its folder. The
-# product records no fingerprint of what was compiled, so project_compile writes a marker
-# <[CtEdit]Data>\scada.redundancy\compiled\<project>.json with the set fingerprint it compiled
-# and a signature of the *.RDB files; the marker counts only while that signature still holds
-# (a later compile from the GUI invalidates it).
 
 $PoInstallsKey = 'HKLM:\SOFTWARE\WOW6432Node\Citect\SCADA Installs'
 $PoFolderKeys = [ordered]@{
@@ -32,7 +26,6 @@ $PoFolderKeys = [ordered]@{
 }
 $PoIncludeFile = 'include.DBF'
 $PoProjectFolderExclusions = @('*.previous')
-$PoMarkerFolder = 'scada.redundancy\compiled'
 
 function New-PoError {
     # An exception the bootstrap reports with its category.
@@ -204,66 +197,6 @@ function Resolve-PoTargetProject {
         throw (New-PoError -Message "[CtEdit]Run ('$($Install.RunPath)') names no project on this server; name the project with the 'project' option" -Category 'not_found')
     }
     return $entry
-}
-
-function Get-PoCompiledOutputs {
-    # The compiled databases (*.RDB) in a project folder.
-    param([string]$Folder)
-    if (-not (Test-Path -LiteralPath $Folder -PathType Container)) { return , @() }
-    return , @(Get-ChildItem -LiteralPath $Folder -File -Force | Where-Object { $_.Extension -eq '.rdb' })
-}
-
-function Get-PoOutputsSignature {
-    # A digest of the compiled databases' names, sizes and write times (round-trip format, as
-    # the tree_list verb gives them: po_info checks the marker from that listing).
-    param([string]$Folder)
-    $lines = New-Object -TypeName 'System.Collections.Generic.List[string]'
-    foreach ($file in (Get-PoCompiledOutputs -Folder $Folder)) {
-        $lines.Add(('{0}|{1}|{2}' -f $file.Name.ToLowerInvariant(), $file.Length, $file.LastWriteTimeUtc.ToString('o')))
-    }
-    $lines.Sort([System.StringComparer]::Ordinal)
-    return Get-TextSha256Hex -Text (($lines.ToArray()) -join "`n")
-}
-
-function Get-PoMarkerPath {
-    param($Install, [string]$Project)
-    if (-not $Install.Paths['data']) { return $null }
-    return "$($Install.Paths['data'].TrimEnd('\'))\$PoMarkerFolder\$($Project.ToLowerInvariant()).json"
-}
-
-function Read-PoCompiledMarker {
-    # What project_compile recorded (set_fingerprint, compiled_at), while the compiled
-    # databases are the ones that compile wrote; else $null.
-    param($Install, $Entry)
-    $path = Get-PoMarkerPath -Install $Install -Project $Entry.Name
-    if (-not $path -or -not (Test-Path -LiteralPath $path -PathType Leaf)) { return $null }
-    try {
-        $marker = ConvertFrom-Json -InputObject ([System.IO.File]::ReadAllText($path))
-    }
-    catch {
-        return $null
-    }
-    if ([string]$marker.outputs_signature -ne (Get-PoOutputsSignature -Folder $Entry.Path)) { return $null }
-    return $marker
-}
-
-function Write-PoCompiledMarker {
-    param($Install, $Entry, [string]$SetFingerprint, [string[]]$Projects)
-    $path = Get-PoMarkerPath -Install $Install -Project $Entry.Name
-    if (-not $path) { return }
-    [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($path))
-    $marker = [ordered]@{
-        project = $Entry.Name; set_fingerprint = $SetFingerprint; projects = $Projects
-        outputs_signature = Get-PoOutputsSignature -Folder $Entry.Path
-        compiled_at = [DateTime]::UtcNow.ToString('o')
-    }
-    [System.IO.File]::WriteAllText($path, (ConvertTo-Json -InputObject $marker -Compress))
-}
-
-function Remove-PoCompiledMarker {
-    param($Install, $Entry)
-    $path = Get-PoMarkerPath -Install $Install -Project $Entry.Name
-    if ($path -and (Test-Path -LiteralPath $path -PathType Leaf)) { Remove-Item -LiteralPath $path -Force }
 }
 
 function Get-PoSetFingerprint {
