@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, scada.redundancy contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin for scada.redundancy.project_backup: back up a project on the host, and
-optionally bring the archive to the controller with retention there."""
+"""Action plugin for scada.redundancy.project_backup: back up a project on the host (the work:
+``_po_backup``), and optionally bring the archive to the controller with retention there."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive, _transfer
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction, display
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_backup import backup
 
 PLACEHOLDERS = ("project", "project_path", "destination", "archive_name", "backup_folder",
                 "ini_path", "bin_folder")
@@ -41,15 +42,10 @@ class ActionModule(OperationAction):
 
     def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         _validate(args)
-        params = {key: args[key] for key in ("project", "include_projects", "subdirectories",
-                                             "configuration_files", "configuration_patterns",
-                                             "destination", "archive_name", "command_template",
-                                             "command_timeout", "project_source")}
-        params.update(project=args["project"] or "", destination=args["destination"] or "",
+        params = dict(args, project=args["project"] or "", destination=args["destination"] or "",
                       archive_name=args["archive_name"] or "",
-                      command_template=args["command_template"] or [],
-                      check_mode=bool(self._task.check_mode))
-        result = self.operation("project_backup", params)
+                      command_template=args["command_template"] or [])
+        result = backup(self, params, bool(self._task.check_mode))
         if args["fetch"]:
             result.update(self._fetch(args, result))
         return result

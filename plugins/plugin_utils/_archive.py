@@ -30,6 +30,7 @@ server reports for its project: equal means a restore would change nothing.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import fnmatch
 import hashlib
@@ -362,6 +363,38 @@ def verify_archive(path: str | os.PathLike) -> Manifest:
             return manifest
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise ArchiveError(f"{os.fspath(path)} is not a readable zip archive: {exc}") from None
+
+
+def verify_listing(listing: t.Mapping[str, t.Any]) -> Manifest:
+    """Prove an archive on a host intact from its ``zip_list`` answer (every entry hashed,
+    the manifest's bytes read): the same checks as :func:`verify_archive`."""
+    _no_collisions(str(e["name"]) for e in listing["entries"])
+    entries = {str(e["name"]): e for e in listing["entries"]}
+    for name in entries:
+        problem = member_name_problem(name)
+        if problem:
+            raise ArchiveError(f"unsafe member name {name!r}: {problem}")
+    members = {name: e for name, e in entries.items() if not name.endswith("/")}
+    raw = (members.get(MANIFEST_NAME) or {}).get("base64")
+    if raw is None:
+        raise ArchiveError(f"the archive has no {MANIFEST_NAME}: not a scada.redundancy backup")
+    try:
+        manifest = parse_manifest(json.loads(base64.b64decode(raw).decode("utf-8-sig")))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ArchiveError(f"the manifest is not valid JSON: {exc}") from None
+    listed = {f.path: f for f in manifest.files}
+    extra = sorted(set(members) - set(listed) - {MANIFEST_NAME})
+    missing = sorted(set(listed) - set(members))
+    if extra or missing:
+        raise ArchiveError(f"archive members and manifest differ: not listed {extra[:5]}, "
+                           f"absent {missing[:5]}")
+    for name, entry in listed.items():
+        if members[name]["size"] != entry.size:
+            raise ArchiveError(f"member {name!r} is {members[name]['size']} bytes, the manifest "
+                               f"says {entry.size}")
+        if members[name]["sha256"] != entry.sha256:
+            raise ArchiveError(f"member {name!r} does not match its sha256 in the manifest")
+    return manifest
 
 
 def _checked_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:

@@ -153,3 +153,40 @@ def process_get(process_id: int) -> VerbCall:
     """Whether a process with the id runs, its name and start time (UTC; None when Windows
     will not say)."""
     return VerbCall("process_get", {"process_id": process_id})
+
+
+class ZipEntry(t.NamedTuple):
+    """One entry for :func:`zip_create`: a host file (``source``) or bytes (``base64``), and
+    the SHA-256 its stored bytes must have ('' for any)."""
+
+    name: str
+    source: str = ""
+    base64: str = ""
+    sha256: str = ""
+
+
+def zip_create(path: str, entries: t.Sequence[ZipEntry]) -> VerbCall:
+    """Write a zip of ``entries`` in order, each hashed as stored (a different SHA-256 than the
+    one given fails ``changed``), read back and checked (``corrupt``); removed on any failure
+    (a full disk: ``disk_full``). The file's size and SHA-256, and each entry's."""
+    return VerbCall("zip_create", {"path": path, "entries": [
+        e._asdict() if isinstance(e, ZipEntry) else e for e in entries]})
+
+
+def zip_list(path: str, sha256: bool = False, read: t.Sequence[str] = (),
+             max_read: int = 268435456) -> VerbCall:
+    """A zip's entries (with each entry's SHA-256 with ``sha256``), the bytes of those named in
+    ``read``, and the file's size and SHA-256; ``exists: false`` without a file, ``corrupt``
+    when it is no readable zip."""
+    return VerbCall("zip_list", {"path": path, "sha256": sha256, "read": list(read),
+                                 "max_read": max_read})
+
+
+def path_move(source: str, destination: str) -> VerbCall:
+    """Rename a file, replacing a file of the new name."""
+    return VerbCall("path_move", {"source": source, "destination": destination})
+
+
+def dir_create(path: str) -> VerbCall:
+    """Create a folder (and its parents) with inherited permissions; an existing one is fine."""
+    return VerbCall("dir_create", {"path": path})

@@ -32,7 +32,8 @@ def test_the_benchmarks_run_and_report(tmp_path):
     assert update["median_modelled_critical_path_seconds"] > 0 and update["median_overhead_ratio"] > 1
     rows = {row["module"]: row for row in update["roundtrips"]}
     assert {"project_backup", "project_compile", "runtime", "archive_copy"} <= set(rows)
-    # A compile of many modelled seconds is one PowerShell process waited on by long polls.
-    assert rows["project_compile"]["powershell_processes"]["max"] == 1
+    # A compile of many modelled seconds is waited on in its own PowerShell, never by pollers:
+    # the install, the projects, the compile and its record, whatever the compile's length.
+    assert rows["project_compile"]["powershell_processes"]["max"] == 4
     assert all(row["http_requests"]["median"] >= row["wsman.Command"]["median"] >= 1 for row in rows.values())
     assert "secret" not in table.lower() and "Bench-Only-Passw0rd" not in json.dumps(results)

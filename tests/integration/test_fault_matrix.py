@@ -62,7 +62,7 @@ def test_a_host_down_at_preflight_changes_nothing(lab: Lab):
     partner = [r for r in run.results if r["host"] == "po-b" and r["status"] == "failed"]
     assert partner and "po-a" in partner[-1]["result"]["msg"] and "Nothing was changed" in partner[-1]["result"]["msg"]
     assert_nothing_changed(lab, mark)
-    assert not lab.events(mark, "po.backup"), "no backup may be taken without both servers"
+    assert not lab.events(mark, "zip.written"), "no backup may be taken without both servers"
     assert_pair_served(lab)
 
     lab.plant.clear("po-a", "down")

@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed, run_operation
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_backup import backup
 from support import hostile
 from support.ansible_run import ROOT, run_playbook
 from support.archives import USER, fingerprints, swaps
@@ -22,7 +23,7 @@ from support.plants import inventory
 from scada_twin.filesystem import normalize
 
 sys.path.insert(0, str(ROOT / "tests" / "twin"))
-from winrs_harness import winrm_connection  # noqa: E402
+from winrs_harness import AgentOn, winrm_connection  # noqa: E402
 
 BACKUPS = "D:\\Backups"
 INCOMING = "D:\\Incoming"
@@ -119,11 +120,27 @@ def test_crafted_archives_never_write_outside_the_project_folder(plant, tmp_path
     assert not [n for n in host.fs.listdir(USER) if "restore" in n.lower()]
 
 
+@pytest.mark.parametrize("params, problem", [
+    ({"archive_name": "..\\evil.ctz", "destination": BACKUPS}, "archive_name must be a plain file name"),
+    ({"archive_name": "x/../../evil.ctz", "destination": BACKUPS}, "archive_name must be a plain file name"),
+    ({"archive_name": "evil.ctz", "destination": "D:\\Backups/../Windows"}, "destination must not contain '..'"),
+    ({"archive_name": "evil.ctz", "destination": "D:\\Backups\\.. \\Windows"}, "destination must not contain '..'"),
+    ({"archive_name": "evil.ctz", "destination": "Backups"}, "destination must be a full path"),
+])
+def test_the_backup_refuses_escaping_paths_without_the_action_plugin(plant, params, problem):
+    """_po_backup decides where the archive goes, and checks that itself."""
+    host = plant.hosts["po-b"]
+    base = {"project": "", "include_projects": True, "subdirectories": True,
+            "configuration_files": False, "configuration_patterns": [], "command_template": [],
+            "command_timeout": 60, "project_source": "folders"}
+    before = _files(host)
+    with pytest.raises(OperationFailed) as failure:
+        backup(AgentOn(host), {**base, **params}, check=False)
+    assert failure.value.category == "invalid_parameter" and problem in failure.value.msg
+    assert _files(host) == before
+
+
 @pytest.mark.parametrize("operation, params, problem", [
-    ("project_backup", {"archive_name": "..\\evil.ctz", "destination": BACKUPS}, "archive_name must be a plain file name"),
-    ("project_backup", {"archive_name": "x/../../evil.ctz", "destination": BACKUPS}, "archive_name must be a plain file name"),
-    ("project_backup", {"archive_name": "evil.ctz", "destination": "D:\\Backups/../Windows"}, "must be a full path"),
-    ("project_backup", {"archive_name": "evil.ctz", "destination": "D:\\Backups\\.. \\Windows"}, "must be a full path"),
     ("archive_write", {"path": "D:\\Incoming/../Windows/evil.ctz", "action": "append", "offset": 0, "length": 1,
                        "sha256": "0" * 64}, "must be a full path"),
     ("archive_stat", {"path": "\\\\po-b\\D$\\x\\..\\..\\Windows\\win.ini"}, "must be a full path"),
@@ -131,11 +148,7 @@ def test_crafted_archives_never_write_outside_the_project_folder(plant, tmp_path
 def test_the_host_refuses_escaping_paths_without_the_controller(plant, operation, params, problem):
     host = plant.hosts["po-b"]
     # Every name the script reads, as the modules send them: strict mode fails on a missing one.
-    base = {"project_backup": {"project": "", "include_projects": True, "subdirectories": True,
-                               "configuration_files": False, "configuration_patterns": [],
-                               "command_template": [], "command_timeout": 60,
-                               "project_source": "folders", "check_mode": False},
-            "archive_write": {"size": 0, "validate": False},
+    base = {"archive_write": {"size": 0, "validate": False},
             "archive_stat": {"sha256": True, "partial": False, "prefix_length": -1}}[operation]
     before = _files(host)
     with pytest.raises(OperationFailed) as failure:

@@ -170,8 +170,11 @@ def test_host_down_is_unreachable(plant, tmp_path):
 
 
 def test_hostile_values_never_change_the_script_sent(plant, tmp_path):
-    for value in ["PlantProject", *HOSTILE]:
-        _backup(plant, tmp_path, {"project": "PlantProject", "configuration_patterns": [value],
-                                  "archive_name": "plain.ctz" if value == "PlantProject" else "h.ctz"})
-    assert len(script_hashes(plant, "project_backup")) == 1
+    _backup(plant, tmp_path, {"project": "PlantProject", "configuration_files": True,
+                              "archive_name": "plain.ctz"})
+    plain = script_hashes(plant, "project_backup")  # the install, the reads, the write
+    for value in HOSTILE:
+        _backup(plant, tmp_path, {"project": "PlantProject", "configuration_files": True,
+                                  "configuration_patterns": [value], "archive_name": "h.ctz"})
+    assert len(plain) == 3 and script_hashes(plant, "project_backup") == plain
     assert len({e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")}) == 1

@@ -53,7 +53,7 @@ def test_the_update_follows_the_procedures_order(lab, tmp_path):
     assert run.rc == 0, run.output
 
     events = [e for e in plant.timeline.events() if e.seq > start]
-    backups = [e for e in events if e.kind == "po.backup" and e.host in ("po-a", "po-b")]
+    backups = [e for e in events if e.kind == "zip.written" and e.host in ("po-a", "po-b")]
     first_change = min(e.seq for e in events if e.kind in CHANGES)
     assert {e.host for e in backups if e.seq < first_change} == {"po-a", "po-b"}, \
         "both servers must be backed up before the first change"

@@ -78,5 +78,7 @@ def sha256(data: bytes) -> str:
 
 
 def script_hashes(plant: Any, operation: str) -> set[str]:
-    return {e.data["script_sha256"] for e in plant.timeline.events(kind="operation")
-            if e.data["operation"] == operation}
+    """The code the hosts received for ``operation``: one script per operation on the older
+    protocol, one core and verb set per batch shape on the agent."""
+    return {e.data.get("script_sha256") or e.data["code_sha256"]
+            for e in plant.timeline.events(kind="operation") if e.data["operation"] == operation}

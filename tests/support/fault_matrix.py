@@ -156,7 +156,7 @@ def assert_pair_served(lab: Lab) -> None:
 def assert_backups_on_controller(lab: Lab, run: PlaybookRun) -> list[dict[str, Any]]:
     """Both servers' pre-change backups are on the controller, byte for byte as the hosts
     wrote them (the SHA-256 the twin recorded when it wrote each archive)."""
-    written = {e.data["sha256"] for e in lab.events(kind="po.backup")}
+    written = {e.data["sha256"] for e in lab.events(kind="zip.written")}
     backups = []
     for host in SERVERS:
         record = run.task(BACKUP_TASK, host)

@@ -15,9 +15,10 @@ import pytest
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive, _transfer
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed, run_operation
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_backup import backup
 from scada_twin.power_operation import wire
 from support.po_hosts import host_data, make_hosts  # noqa: F401  (fixture)
-from winrs_harness import winrm_connection
+from winrs_harness import AgentOn, winrm_connection
 
 ARCHIVE = "D:\\Backups\\b.ctz"
 
@@ -33,13 +34,11 @@ def pair(make_hosts):
                       host_data("po-b", 2, pair="p", configured_role="standby"))
     wire([a, b])
     b.power_operation.projects.apply_change("PlantProject", {"Big.ctg": os.urandom(400_000)})
-    # Every name the script reads, as the module sends them (strict mode fails on a missing one).
-    done = _runner(b)("project_backup", {"archive_name": "b.ctz", "destination": "D:\\Backups",
-                                         "include_projects": True, "subdirectories": True,
-                                         "configuration_patterns": [], "project": "",
-                                         "configuration_files": False, "command_template": [],
-                                         "command_timeout": 600, "project_source": "folders",
-                                         "check_mode": False})
+    done = backup(AgentOn(b), {
+        "archive_name": "b.ctz", "destination": "D:\\Backups", "include_projects": True,
+        "subdirectories": True, "configuration_patterns": [], "project": "",
+        "configuration_files": False, "command_template": [], "command_timeout": 600,
+        "project_source": "folders"}, check=False)
     assert done["path"] == ARCHIVE
     return a, b
 

@@ -86,6 +86,19 @@ def winrm_connection(host: Host, user: str = USER) -> Connection:
     return connection
 
 
+class AgentOn:
+    """What the decision modules (``_po_backup`` ...) need of an action plugin: batches of
+    agent verbs on one host, through :func:`winrm_connection`."""
+
+    def __init__(self, host: Host) -> None:
+        self._connection = winrm_connection(host)
+
+    def verbs(self, step: str, calls: Any, tolerate: Any = ()) -> list[Any]:
+        from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import run_verbs
+
+        return run_verbs(self._connection, step, calls, tolerate=tolerate)
+
+
 def powershell_shell() -> Any:
     return shell_loader.get("powershell")
 

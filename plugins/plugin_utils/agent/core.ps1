@@ -34,13 +34,21 @@ catch {
 }
 
 function Write-AgentRecord {
-  # The request's record file, replaced whole (a temporary file, then File.Replace or Move).
+  # The request's record file, replaced whole (a temporary file, then File.Replace or Move),
+  # tried again for two seconds while a reader holds the file open.
   param($Document)
   $path = [string]$request.record
   [void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($path))
   [IO.File]::WriteAllText("$path.tmp", (ConvertTo-Json -InputObject $Document -Compress -Depth 20))
-  if ([IO.File]::Exists($path)) { [IO.File]::Replace("$path.tmp", $path, [NullString]::Value) }
-  else { [IO.File]::Move("$path.tmp", $path) }
+  for ($try = 1; ; $try++) {
+    try {
+      if ([IO.File]::Exists($path)) { [IO.File]::Replace("$path.tmp", $path, [NullString]::Value) }
+      else { [IO.File]::Move("$path.tmp", $path) }
+      return
+    }
+    catch [IO.IOException], [UnauthorizedAccessException] { if ($try -ge 20) { throw } }
+    Start-Sleep -Milliseconds 100
+  }
 }
 
 # With a record path, the batch leaves its trace on the host: 'running' with this process's id

@@ -1,9 +1,13 @@
 """``process_run`` on a twin host: a program started directly, with a command line.
 
 Process.Start fails with "The system cannot find the file specified" (Win32Exception 2) when
-the program is not in the host's file system (Microsoft, "Process.Start"). *Twin convention*:
-every program the collection runs this way is a site's engine status tool, the only kind of
-program it runs through ``process_run``; the twin never runs it but answers as such a tool:
+the program is not in the host's file system (Microsoft, "Process.Start"). *Twin
+conventions* for the site tools the collection runs this way (the twin never runs a program):
+a program file that starts with ``EXIT <n>`` exits with code n at once ("tool failed"); a
+program with an argument ending in ``.ctz`` is a site backup tool (project_backup's
+``command_template``): it writes a vendor-style zip of the ``[CtEdit]Run`` project and its
+includes, with no manifest, to that path, exits 0, and leaves a ``po.backup_tool`` event with
+its argument list; any other program is a site's engine status tool and answers as one:
 for the engine named by one of its arguments (the command line read back as
 CommandLineToArgvW reads it: Microsoft, "Parsing C command-line arguments"), it prints that
 engine's ``redundancy_status``, or its run-time state when it has none (``Not Deployed``,
@@ -12,10 +16,19 @@ engine's ``redundancy_status``, or its run-time state when it has none (``Not De
 
 from __future__ import annotations
 
-from typing import Any
+import io
+import re
+import zipfile
+from typing import TYPE_CHECKING, Any
 
+from ..filesystem import FileSystemError
 from ..system_platform.errors import SystemPlatformError
 from . import VerbContext, VerbError
+
+if TYPE_CHECKING:
+    from ..host import Host
+
+_EXIT = re.compile(rb"^EXIT (\d+)")
 
 
 def process_run(ctx: VerbContext, file_name: str, arguments: str, timeout: int) -> dict[str, Any]:
@@ -23,9 +36,15 @@ def process_run(ctx: VerbContext, file_name: str, arguments: str, timeout: int) 
     if not host.fs.is_file(file_name):
         raise VerbError("The system cannot find the file specified", None,
                         "System.ComponentModel.Win32Exception")
+    argv = split_command_line(arguments)
+    exit_code = _EXIT.match(host.fs.read(file_name))
+    if exit_code:
+        return _ran(int(exit_code.group(1)), "tool failed\r\n")
+    archive = next((a for a in argv if a.lower().endswith(".ctz")), None)
+    if archive is not None and host.power_operation is not None:
+        return _backup_tool(host, [file_name, *argv], archive)
     node = host.system_platform
     galaxy = node.galaxy if node is not None else None
-    argv = split_command_line(arguments)
     if galaxy is not None:
         for argument in argv:
             try:
@@ -77,6 +96,21 @@ def split_command_line(text: str) -> list[str]:
     if started:
         args.append("".join(current))
     return args
+
+
+def _backup_tool(host: "Host", argv: list[str], archive: str) -> dict[str, Any]:
+    po = host.power_operation
+    host.timeline.record(host.name, "po.backup_tool", argv=argv)
+    project = po.current_project()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in po.backup_entries(project, include_config=False) if project else []:
+            out.writestr(entry.archive_path.replace("\\", "/"), entry.content)
+    try:
+        host.fs.write(archive, buffer.getvalue())
+    except FileSystemError as exc:
+        return _ran(2, f"cannot write {archive}: {exc}\r\n")
+    return _ran(0, f"saved {project} to {archive}\r\n")
 
 
 def _ran(code: int, stdout: str) -> dict[str, Any]:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import site_tools, vendor_ctapi, vendor_graphics_builder, vendor_setup, windows
+from . import site_tools, vendor_ctapi, vendor_graphics_builder, vendor_setup, windows, zip_archives
 
 VERBS: dict[str, Callable[..., Any]] = {
     # Windows
+    "dir_create": windows.dir_create,
     "dir_create_private": windows.dir_create_private,
     "file_read": windows.file_read,
     "file_wait": windows.file_wait,
     "file_write": windows.file_write,
     "file_write_atomic": windows.file_write_atomic,
     "host_facts": windows.host_facts,
+    "path_move": windows.path_move,
     "path_remove": windows.path_remove,
     "path_test": windows.path_test,
     "registry_get": windows.registry_get,
@@ -29,6 +31,8 @@ VERBS: dict[str, Callable[..., Any]] = {
     "service_wait": windows.service_wait,
     "tree_list": windows.tree_list,
     "volume_get": windows.volume_get,
+    "zip_create": zip_archives.zip_create,
+    "zip_list": zip_archives.zip_list,
     # processes
     "process_get": windows.process_get,
     "process_run": site_tools.process_run,

@@ -100,6 +100,28 @@ def file_wait(ctx: VerbContext, path: str, timeout: float, max_bytes: int) -> di
     return file_read(ctx, path, max_bytes)
 
 
+def path_move(ctx: VerbContext, source: str, destination: str) -> dict[str, Any]:
+    """File.Replace or File.Move: a rename on one volume (Microsoft, "File.Replace",
+    "File.Move"); a missing source throws FileNotFoundException."""
+    fs = ctx.host.fs
+    if not fs.is_file(source):
+        raise VerbError(f"Could not find file '{source}'.", None, "System.IO.FileNotFoundException")
+    data = fs.read(source)
+    try:
+        fs.remove(source)
+        fs.write(destination, data)  # no new space: the bytes were on the disk already
+    except FileSystemError as exc:
+        raise VerbError(str(exc), "io") from None
+    return {"path": destination}
+
+
+def dir_create(ctx: VerbContext, path: str) -> dict[str, Any]:
+    """Directory.CreateDirectory: parents too, an existing folder is no error (Microsoft,
+    "Directory.CreateDirectory")."""
+    _mkdir(ctx, path)
+    return {"path": path}
+
+
 def process_get(ctx: VerbContext, process_id: int) -> dict[str, Any]:
     """Get-Process -Id and Process.StartTime (Microsoft, "Process.StartTime"), on the host's
     process table."""

@@ -3,8 +3,9 @@
 # ProjectCompile (GraphicsBuilder.Application; the vendor does not say whether ProjectCompile
 # returns before the compile ends, so the call is waited on). The members run in their own
 # single-threaded-apartment runspace, so the wait can end at timeout seconds (category
-# timeout; Graphics Builder may go on compiling). A refusal, E_FAIL, is category vendor. The
-# result: when the call started and returned (UTC) and the seconds between.
+# timeout; the runspace is left to end, and Graphics Builder may go on compiling: a modal
+# dialog nobody sees over WinRM holds the call until then). A refusal, E_FAIL, is category
+# vendor. The result: when the call started and returned (UTC) and the seconds between.
 [CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string]$project,
@@ -35,7 +36,10 @@ if (-not $pending.AsyncWaitHandle.WaitOne([int]($timeout * 1000))) {
     [void]$shell.BeginStop($null, $null)
     throw (New-AgentError "the compile of $project did not finish within $timeout seconds" 'timeout')
 }
-try { [void]$shell.EndInvoke($pending) }
+try {
+    [void]$shell.EndInvoke($pending)
+    if ($shell.HadErrors) { throw $shell.Streams.Error[0].Exception }
+}
 catch {
     $inner = $_.Exception.GetBaseException()
     throw (New-AgentError "Graphics Builder refused the compile of ${project}: $($inner.Message)" 'vendor')
