@@ -352,13 +352,7 @@ def verify_archive(path: str | os.PathLike) -> Manifest:
         with zipfile.ZipFile(path) as archive:
             members = _checked_members(archive)
             manifest = _manifest_of(archive, members)
-            listed = {f.path: f for f in manifest.files}
-            extra = sorted(set(members) - set(listed) - {MANIFEST_NAME})
-            missing = sorted(set(listed) - set(members))
-            if extra or missing:
-                raise ArchiveError(f"archive members and manifest differ: not listed {extra[:5]}, "
-                                   f"absent {missing[:5]}")
-            for name, entry in listed.items():
+            for name, entry in _listed_members(manifest, members).items():
                 _verify_member(archive, members[name], entry)
             return manifest
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -382,19 +376,24 @@ def verify_listing(listing: t.Mapping[str, t.Any]) -> Manifest:
         manifest = parse_manifest(json.loads(base64.b64decode(raw).decode("utf-8-sig")))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ArchiveError(f"the manifest is not valid JSON: {exc}") from None
-    listed = {f.path: f for f in manifest.files}
-    extra = sorted(set(members) - set(listed) - {MANIFEST_NAME})
-    missing = sorted(set(listed) - set(members))
-    if extra or missing:
-        raise ArchiveError(f"archive members and manifest differ: not listed {extra[:5]}, "
-                           f"absent {missing[:5]}")
-    for name, entry in listed.items():
+    for name, entry in _listed_members(manifest, members).items():
         if members[name]["size"] != entry.size:
             raise ArchiveError(f"member {name!r} is {members[name]['size']} bytes, the manifest "
                                f"says {entry.size}")
         if members[name]["sha256"] != entry.sha256:
             raise ArchiveError(f"member {name!r} does not match its sha256 in the manifest")
     return manifest
+
+
+def _listed_members(manifest: Manifest, members: t.Collection[str]) -> dict[str, FileEntry]:
+    """The manifest's files by member name, once the members are exactly those files."""
+    listed = {f.path: f for f in manifest.files}
+    extra = sorted(set(members) - set(listed) - {MANIFEST_NAME})
+    missing = sorted(set(listed) - set(members))
+    if extra or missing:
+        raise ArchiveError(f"archive members and manifest differ: not listed {extra[:5]}, "
+                           f"absent {missing[:5]}")
+    return listed
 
 
 def _checked_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
