@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, scada.redundancy contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin for scada.redundancy.project_restore: restore a backup into the current
-project (never PLS_Include), or roll a restore back."""
+project (never PLS_Include), or roll a restore back (the work: ``_po_restore``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_restore import restore
 
 
 class ActionModule(OperationAction):
@@ -27,9 +28,8 @@ class ActionModule(OperationAction):
 
     def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         _validate(args)
-        params = dict(args, project=args["project"] or "", archive=args["archive"] or "",
-                      check_mode=bool(self._task.check_mode))
-        result = self.operation("project_restore", params)
+        params = dict(args, project=args["project"] or "", archive=args["archive"] or "")
+        result = restore(self, params, bool(self._task.check_mode))
         if self._task.diff and result.get("changed") and result.get("state") == "restored":
             result["diff"] = {"prepared": _prepared_diff(result)}
         return result

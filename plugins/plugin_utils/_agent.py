@@ -58,6 +58,15 @@ def ref(call: int, *path: str | int) -> dict[str, list[t.Any]]:
     return {"$ref": [call, *path]}
 
 
+class _EveryCategory:
+    """A ``tolerate`` that tolerates any failure: the caller learns which call failed."""
+
+    def __contains__(self, category: object) -> bool:
+        return True
+
+
+EVERY_CATEGORY: t.Collection[str] = t.cast(t.Collection[str], _EveryCategory())
+
 #: How the decision modules run a batch: ``run(step, calls, tolerate=())`` returns the values
 #: (an action plugin's ``verbs`` method).
 RunVerbs = t.Callable[..., t.List[t.Any]]

@@ -190,3 +190,28 @@ def path_move(source: str, destination: str) -> VerbCall:
 def dir_create(path: str) -> VerbCall:
     """Create a folder (and its parents) with inherited permissions; an existing one is fine."""
     return VerbCall("dir_create", {"path": path})
+
+
+def zip_extract(path: str, destination: str, entries: t.Sequence[t.Mapping[str, str]]) -> VerbCall:
+    """Write zip entries ``[{name, target, sha256}]`` below a new ``destination`` folder, each
+    created new and checked against its SHA-256 (``corrupt``); the folder is removed on any
+    failure (a full disk: ``disk_full``)."""
+    return VerbCall("zip_extract", {"path": path, "destination": destination,
+                                    "entries": list(entries)})
+
+
+def folders_swap(folders: t.Sequence[t.Mapping[str, str]], keep_previous: bool = True) -> VerbCall:
+    """Put staged folders ``[{path, staged}]`` in place, each old one kept as
+    ``<path>.previous``; all or none (a failure puts every swapped folder back)."""
+    return VerbCall("folders_swap", {"folders": list(folders),
+                                     "keep_previous": keep_previous})
+
+
+def folders_restore_previous(paths: t.Sequence[str]) -> VerbCall:
+    """Put each ``<path>.previous`` back as ``<path>``."""
+    return VerbCall("folders_restore_previous", {"paths": list(paths)})
+
+
+def file_copy(source: str, destination: str) -> VerbCall:
+    """Copy a file, replacing the destination."""
+    return VerbCall("file_copy", {"source": source, "destination": destination})

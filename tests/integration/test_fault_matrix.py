@@ -72,7 +72,7 @@ def test_a_host_down_at_preflight_changes_nothing(lab: Lab):
 
 
 def test_the_standby_going_down_mid_restore_leaves_the_active_serving(make_lab):
-    lab = make_lab(restore=300.0)  # 3 s to unpack: the host goes down while it runs
+    lab = make_lab(zip_extract=300.0)  # 3 s to unpack: the host goes down while it runs
     with when(lab, operation_started("po-b", "project_restore"),
               lambda: lab.plant.inject("po-b", "down")) as fired:
         run = lab.update()
@@ -80,7 +80,7 @@ def test_the_standby_going_down_mid_restore_leaves_the_active_serving(make_lab):
     assert_failure_names(run, "po-b", ROLE + "Restore the change into the current project",
                          "cannot reach the host")
     assert_backups_on_controller(lab, run)
-    assert not [e for e in lab.events(kind="po.project.swap", host="po-a")], "po-a must not be touched"
+    assert not [e for e in lab.events(kind="folder.swap", host="po-a")], "po-a must not be touched"
     assert_pair_served(lab)
 
     lab.plant.clear("po-b", "down")
@@ -131,7 +131,7 @@ def test_a_runtime_that_never_reaches_running_rolls_the_standby_back(lab: Lab):
     assert "restored from its pre-change backup" in message
     assert lab.fingerprints() == before, "the standby must be back on its pre-change project"
     assert_backups_on_controller(lab, run)
-    assert not lab.events(mark, "po.project.swap", "po-a"), "po-a must not be touched"
+    assert not lab.events(mark, "folder.swap", "po-a"), "po-a must not be touched"
     standby = lab.plant.hosts["po-b"].power_operation
     assert all(p.state == "Running" for p in standby.runtime.status().processes)
     assert_pair_served(lab)
@@ -182,7 +182,7 @@ def test_a_killed_controller_is_finished_by_a_rerun(lab: Lab, when_killed, stand
     rerun_mark = lab.mark()
     assert_rerun_completes(lab)
     standby_work = [e.kind for e in lab.events(rerun_mark, host="po-b")
-                    if e.kind in ("po.project.swap", "po.compile", "po.process")]
+                    if e.kind in ("folder.swap", "po.compile", "po.process")]
     if standby_finished:
         assert not standby_work, f"the standby, finished before the kill, must be left alone: {standby_work}"
     else:

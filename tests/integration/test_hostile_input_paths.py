@@ -15,6 +15,7 @@ import pytest
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed, run_operation
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_backup import backup
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_restore import restore
 from support import hostile
 from support.ansible_run import ROOT, run_playbook
 from support.archives import USER, fingerprints, swaps
@@ -158,14 +159,13 @@ def test_the_host_refuses_escaping_paths_without_the_controller(plant, operation
 
 
 @pytest.mark.parametrize("name", ESCAPING_PROJECTS)
-def test_the_host_refuses_a_manifest_naming_a_project_outside_the_user_folder(plant, name):
+def test_the_restore_refuses_a_manifest_naming_a_project_outside_the_user_folder(plant, name):
     host = plant.hosts["po-b"]
     host.fs.write("D:\\Crafted\\p.ctz", crafted({"PlantProject/variable.DBF": b"x"}, extra_projects=(name,)))
     before = _files(host)
     with pytest.raises(OperationFailed) as failure:
-        run_operation(winrm_connection(host), "project_restore", {
+        restore(AgentOn(host), {
             "state": "restored", "archive": "D:\\Crafted\\p.ctz", "project": "", "include_projects": None,
-            "configuration_files": False, "keep_previous": True, "check_mode": False,
-            "project_source": "folders"})
+            "configuration_files": False, "keep_previous": True, "project_source": "folders"}, check=False)
     assert failure.value.category == "archive_invalid" and "not a plain folder name" in failure.value.msg
     assert _files(host) == before

@@ -11,7 +11,7 @@ from support.ansible_run import ROOT, run_playbook
 from support.lab import lab_inventory, lab_spec
 
 PLAYBOOKS = ROOT / "playbooks"
-CHANGES = ("po.project.swap", "po.compile", "po.process")
+CHANGES = ("folder.swap", "po.compile", "po.process")
 
 
 @pytest.fixture
@@ -64,8 +64,8 @@ def test_the_update_follows_the_procedures_order(lab, tmp_path):
         "every standby step must come before the first change on the other server"
 
     assert _files(primary, "PLS_Include") == pls_before, "PLS_Include must never be overwritten"
-    assert not [e for e in events if e.kind == "po.project.swap"
-                and e.data["project"].lower() == "pls_include"]
+    assert not [e for e in events if e.kind == "folder.swap"
+                and e.data["path"].lower().endswith("\\pls_include")]
     assert {p: primary.fs.read(p) for p in primary.fs.walk_files(ntpath_dir(ini_path))} == config_before, \
         "configuration files must stay as they were"
 

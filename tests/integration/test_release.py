@@ -113,5 +113,5 @@ def test_the_demo_play_runs_from_the_installed_copy(installed: pathlib.Path, mak
                        "-e", f"power_operation_update_change_archive={change}",
                        "-e", f"power_operation_update_backup_dir={tmp_path / 'backups'}", env=env)
     assert run.rc == 0, run.output
-    assert [e for e in plant.timeline.events() if e.kind == "po.project.swap"], "the update changed nothing"
+    assert [e for e in plant.timeline.events() if e.kind == "folder.swap"], "the update changed nothing"
     assert plant.availability()["lab"]["gap_seconds"] == 0

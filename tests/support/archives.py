@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import ntpath
 import json
 import pathlib
 import zipfile
@@ -52,7 +53,9 @@ def change(plant: Any, host: str, project: str, files: dict[str, bytes | None]) 
 
 
 def swaps(plant: Any, host: str | None = None) -> list[dict[str, Any]]:
-    return [e.data for e in plant.timeline.events(host, "po.project.swap")]
+    """The project folders swapped on the hosts: {project, action} per ``folder.swap`` event."""
+    return [{"project": ntpath.basename(e.data["path"]), "action": e.data["action"]}
+            for e in plant.timeline.events(host, "folder.swap")]
 
 
 def zip_members(data: bytes) -> dict[str, bytes]:

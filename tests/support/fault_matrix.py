@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import ntpath
 import pathlib
 import threading
 import time
@@ -192,13 +193,15 @@ def assert_failure_names(run: PlaybookRun, host: str, step: str, cause: str) -> 
 
 def assert_nothing_changed(lab: Lab, since: int) -> None:
     """No project, compile or runtime change on either server since ``since``."""
-    changes = [e for e in lab.events(since) if e.kind in ("po.project.swap", "po.compile", "po.process")
+    changes = [e for e in lab.events(since) if e.kind in ("folder.swap", "po.compile", "po.process")
                and e.host in SERVERS]
     assert not changes, [(e.host, e.kind, e.data) for e in changes]
 
 
-def restores(lab: Lab, since: int, host: str | None = None) -> list[Event]:
-    return [e for e in lab.events(since, "po.project.swap", host) if e.data["action"] == "swap_in"]
+def restores(lab: Lab, since: int, host: str | None = None) -> list[tuple[str, str]]:
+    """(host, project) of every project folder a restore swapped in since ``since``."""
+    return [(e.host, ntpath.basename(e.data["path"])) for e in lab.events(since, "folder.swap", host)
+            if e.data["action"] == "swap_in"]
 
 
 def assert_rerun_completes(lab: Lab) -> PlaybookRun:
@@ -208,8 +211,8 @@ def assert_rerun_completes(lab: Lab) -> PlaybookRun:
     mark = lab.mark()
     rerun = lab.update()
     assert rerun.rc == 0, rerun.output
-    redone = [(e.host, e.data["project"]) for e in restores(lab, mark)
-              if before[e.host].get(e.data["project"]) == lab.target.get(e.data["project"])]
+    redone = [(host, project) for host, project in restores(lab, mark)
+              if before[host].get(project) == lab.target.get(project)]
     assert not redone, f"the rerun restored again what already held the change: {redone}"
     assert_holds_change(lab)
     return rerun

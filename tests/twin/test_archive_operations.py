@@ -1,8 +1,8 @@
 """The archive operations on twin hosts, driven by the collection's own operation runner and
 transfer code through ansible-core's winrm connection plugin (no network: winrs_harness).
 
-These check what the playbook suites cannot reach: the host's own refusal of PLS_Include
-(the controller refuses first in a playbook), and the transfer code's resume and checksum
+These check what the playbook suites cannot reach: the restore's own refusal of PLS_Include
+(the action plugin refuses first in a playbook), and the transfer code's resume and checksum
 logic against the real scripts' twin models.
 """
 
@@ -16,6 +16,7 @@ import pytest
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive, _transfer
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed, run_operation
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_backup import backup
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_restore import restore
 from scada_twin.power_operation import wire
 from support.po_hosts import host_data, make_hosts  # noqa: F401  (fixture)
 from winrs_harness import AgentOn, winrm_connection
@@ -45,8 +46,8 @@ def pair(make_hosts):
 
 def _restore_params(**extra):
     return {"state": "restored", "archive": ARCHIVE, "project": "", "include_projects": None,
-            "configuration_files": False, "keep_previous": True, "check_mode": False,
-            "project_source": "folders", **extra}
+            "configuration_files": False, "keep_previous": True, "project_source": "folders",
+            **extra}
 
 
 @pytest.mark.parametrize("extra", [{"include_projects": ["PLS_Include"]}, {"project": "pls_include"}])
@@ -55,11 +56,11 @@ def test_the_host_refuses_pls_include_too(pair, extra):
     a.fs.write(ARCHIVE, b.fs.read(ARCHIVE))
     before = a.power_operation.projects.fingerprint("PLS_Include")
     with pytest.raises(OperationFailed) as failure:
-        _runner(a)("project_restore", _restore_params(**extra))
+        restore(AgentOn(a), _restore_params(**extra), check=False)
     assert failure.value.category == "protected"
     assert "is never overwritten by a restore; nothing was changed" in failure.value.msg
     assert a.power_operation.projects.fingerprint("PLS_Include") == before
-    assert not a.timeline.events("po-a", "po.project.swap")
+    assert not a.timeline.events("po-a", "folder.swap")
 
 
 def test_copy_between_hosts_resumes_a_matching_partial_and_proves_the_result(pair):

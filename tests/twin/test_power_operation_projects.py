@@ -1,4 +1,4 @@
-"""Projects as files: fingerprints, includes, changes, backup entries and restore by swap."""
+"""Projects as files: fingerprints, includes, changes, backup entries, and folder renames."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from scada_twin.filesystem import DiskFullError
-from scada_twin.power_operation import RestoreError, archive, fingerprint
+from scada_twin.filesystem import DiskFullError, FileSystemError
+from scada_twin.power_operation import archive, fingerprint
 from support.po_hosts import host_data, make_hosts  # noqa: F401  (fixture)
 
 
@@ -82,48 +82,22 @@ def test_backup_entries_follow_the_dialog_options(make_hosts):
     assert grouped["PlantProject"] == po.projects.contents("PlantProject")
 
 
-def test_restore_swaps_projects_and_rolls_back(make_hosts):
-    standby, primary = make_hosts(host_data("po-b", 2), host_data("po-a", 1))
-    standby.power_operation.projects.apply_change("PlantProject", {"Overview.ctg": b"v2"})
-    backup = archive.by_project(standby.power_operation.backup_entries(
-        "PlantProject", exclude=("PLS_Include",)))
-    po = primary.power_operation
-    original = po.projects.contents("PlantProject", include_volatile=True)
-    for project, files in backup.items():
-        po.swap.swap_in(project, files)
-    assert po.projects.fingerprint("PlantProject") == \
-        standby.power_operation.projects.fingerprint("PlantProject")
-    assert po.swap.has_previous("PlantProject")
-    assert primary.fs.is_file(po.swap.previous_path("PlantProject") + "\\Overview.ctg")
-    with pytest.raises(RestoreError):
-        po.swap.swap_in("PlantProject", {})
-    po.swap.rollback("PlantProject")
-    assert po.projects.contents("PlantProject", include_volatile=True) == original
-    assert not primary.fs.exists(po.swap.previous_path("PlantProject"))
-    po.swap.discard_previous("Site_Include")
-    assert not po.swap.has_previous("Site_Include")
-    actions = [e.data["action"] for e in primary.timeline.events("po-a", "po.project.swap")]
-    assert actions == ["swap_in", "swap_in", "rollback", "discard"]
-
-
-def test_restore_of_a_new_project_is_undone_by_removing_it(make_hosts):
+def test_a_folder_rename_moves_everything_below_it_and_needs_no_space(make_hosts):
+    """Directory.Move on one volume (the twin's FileSystem.rename): names and write times
+    move, the disk's free space does not change, an existing destination is refused."""
     (host,) = make_hosts(host_data("po-a", 1))
     po = host.power_operation
-    po.swap.swap_in("Extra_Include", {"variable.DBF": b"x"})
-    assert po.projects.exists("extra_include")
-    po.swap.rollback("Extra_Include")
-    assert not po.projects.exists("Extra_Include")
-    assert not host.fs.exists(po.projects.path("Extra_Include"))
-
-
-def test_a_swap_that_cannot_move_the_project_aside_changes_nothing(make_hosts):
-    (host,) = make_hosts(host_data("po-a", 1))
-    po = host.power_operation
+    folder = po.projects.path("Site_Include")
     original = po.projects.contents("Site_Include", include_volatile=True)
-    host.faults.inject("po-a", "disk_full")
-    with pytest.raises(DiskFullError):
-        po.swap.swap_in("Site_Include", {"variable.DBF": b"new"})
-    host.faults.clear("po-a", "disk_full")
+    times = {p[len(folder):]: host.fs.modified(p) for p in host.fs.walk_files(folder)}
+    free = host.fs.free_bytes
+    host.fs.rename(folder, folder + ".previous")
+    assert not host.fs.exists(folder) and host.fs.free_bytes == free
+    assert {p[len(folder) + 9:]: host.fs.modified(p)
+            for p in host.fs.walk_files(folder + ".previous")} == times
+    host.fs.mkdir(folder)
+    with pytest.raises(FileSystemError):
+        host.fs.rename(folder + ".previous", folder)
+    host.fs.remove(folder)
+    host.fs.rename(folder + ".previous", folder)
     assert po.projects.contents("Site_Include", include_volatile=True) == original
-    assert not po.swap.has_previous("Site_Include")
-    assert not host.fs.exists(po.swap.previous_path("Site_Include"))

@@ -27,11 +27,11 @@ def test_command_line_is_the_encoded_bootstrap_under_the_recognised_prefix():
 
 def test_request_is_one_ascii_json_line_whatever_the_values():
     hostile = {"a": "x'\n; $(calc) `whoami` é€😀\0"}
-    request = _operation.build_request("project_restore", hostile)
+    request = _operation.build_request("archive_stat", hostile)
     assert request.endswith(b"\n") and request.count(b"\n") == 1
     decoded = json.loads(request)
     assert decoded["params"] == hostile
-    assert decoded["script"] == (SCRIPTS / "project_restore.ps1").read_text(encoding="utf-8")
+    assert decoded["script"] == (SCRIPTS / "archive_stat.ps1").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("script", OPERATION_SCRIPTS, ids=lambda p: p.stem)

@@ -167,6 +167,31 @@ class FileSystem:
             existing += content
             self._modified[key] = round_trip_now()
 
+    def rename(self, source: str, target: str) -> None:
+        """Directory.Move / File.Move on one volume: the file or the folder with everything in
+        it takes the new name; no space is needed and write times stay (Microsoft,
+        "Directory.Move": IOException when the destination exists)."""
+        source, target = normalize(source), normalize(target)
+        with self._lock:
+            if not self.exists(source):
+                raise FileSystemError(f"Could not find a part of the path '{source}'.")
+            if self.exists(target):
+                raise FileSystemError(f"Cannot create '{target}' because a file or directory "
+                                      f"with the same name already exists.")
+            self.mkdir(ntpath.dirname(target))
+            old, new = _key(source), target
+            prefix = old.rstrip("\\") + "\\"
+            for table in (self._files, self._dirs, self._modified):
+                for key in [k for k in table if k == old or k.startswith(prefix)]:
+                    value = table.pop(key)
+                    moved = new + key[len(old):]  # the display name's case after the new name
+                    if table is self._files:
+                        display = value[0]
+                        value = (new + display[len(source):], value[1])
+                    elif table is self._dirs:
+                        value = new + value[len(source):]
+                    table[moved.lower()] = value
+
     def remove(self, path: str, recurse: bool = False) -> None:
         key = _key(path)
         with self._lock:

@@ -14,9 +14,12 @@ VERBS: dict[str, Callable[..., Any]] = {
     # Windows
     "dir_create": windows.dir_create,
     "dir_create_private": windows.dir_create_private,
+    "file_copy": windows.file_copy,
     "file_read": windows.file_read,
     "file_wait": windows.file_wait,
     "file_write": windows.file_write,
+    "folders_restore_previous": windows.folders_restore_previous,
+    "folders_swap": windows.folders_swap,
     "file_write_atomic": windows.file_write_atomic,
     "host_facts": windows.host_facts,
     "path_move": windows.path_move,
@@ -32,6 +35,7 @@ VERBS: dict[str, Callable[..., Any]] = {
     "tree_list": windows.tree_list,
     "volume_get": windows.volume_get,
     "zip_create": zip_archives.zip_create,
+    "zip_extract": zip_archives.zip_extract,
     "zip_list": zip_archives.zip_list,
     # processes
     "process_get": windows.process_get,

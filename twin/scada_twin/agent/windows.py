@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import re
+import uuid
 from typing import Any
 
 from ..filesystem import FileSystemError
@@ -22,6 +23,7 @@ PROGRAM_DATA = "C:\\ProgramData"
 #: Encoding.Default on .NET Framework is the system's ANSI code page: 1252 on an English or
 #: Western European Windows (Microsoft, "Encoding.Default Property").
 ANSI_CODE_PAGE = 1252
+PREVIOUS = ".previous"
 
 
 def host_facts(ctx: VerbContext) -> dict[str, Any]:
@@ -113,6 +115,66 @@ def path_move(ctx: VerbContext, source: str, destination: str) -> dict[str, Any]
     except FileSystemError as exc:
         raise VerbError(str(exc), "io") from None
     return {"path": destination}
+
+
+def folders_swap(ctx: VerbContext, folders: list[Any], keep_previous: bool) -> dict[str, Any]:
+    """Directory.Move twice per folder, the older '.previous' removed first; a failure puts
+    the folders already swapped back (Microsoft, "Directory.Move"). Each step is a
+    ``folder.swap`` timeline event {path, action: discard | swap_in | rollback}."""
+    fs, done = ctx.host.fs, []
+    try:
+        for folder in folders:
+            path, staged = str(folder["path"]), str(folder["staged"])
+            if fs.exists(path + PREVIOUS):
+                fs.remove(path + PREVIOUS, recurse=True)
+                _swap_event(ctx, path, "discard")
+            fs.rename(path, path + PREVIOUS)
+            done.append(path)
+            fs.rename(staged, path)
+            _swap_event(ctx, path, "swap_in")
+    except FileSystemError as exc:
+        _put_back(ctx, list(reversed(done)))
+        raise VerbError(str(exc), "io") from None
+    if not keep_previous:
+        for path in done:
+            fs.remove(path + PREVIOUS, recurse=True)
+            _swap_event(ctx, path, "discard")
+    return {"swapped": done}
+
+
+def folders_restore_previous(ctx: VerbContext, paths: list[str]) -> dict[str, Any]:
+    """What is at each path renamed aside, '<path>.previous' moved back, the aside removed
+    (Microsoft, "Directory.Move")."""
+    try:
+        _put_back(ctx, paths)
+    except FileSystemError as exc:
+        raise VerbError(str(exc), "io") from None
+    return {"restored": paths}
+
+
+def _put_back(ctx: VerbContext, paths: list[str]) -> None:
+    fs = ctx.host.fs
+    for path in paths:
+        aside = f"{path}.{uuid.uuid4().hex}{PREVIOUS}"
+        if fs.exists(path):
+            fs.rename(path, aside)
+        fs.rename(path + PREVIOUS, path)
+        if fs.exists(aside):
+            fs.remove(aside, recurse=True)
+        _swap_event(ctx, path, "rollback")
+
+
+def _swap_event(ctx: VerbContext, path: str, action: str) -> None:
+    ctx.host.timeline.record(ctx.host.name, "folder.swap", path=path, action=action)
+
+
+def file_copy(ctx: VerbContext, source: str, destination: str) -> dict[str, Any]:
+    """File.Copy(source, destination, overwrite: true) (Microsoft, "File.Copy")."""
+    fs = ctx.host.fs
+    if not fs.is_file(source):
+        raise VerbError(f"Could not find file '{source}'.", None, "System.IO.FileNotFoundException")
+    _write(ctx, destination, fs.read(source))
+    return {"path": destination, "size": fs.size(destination)}
 
 
 def dir_create(ctx: VerbContext, path: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ concern:
 - ``content``: generated project files and the include list format
 - ``projects``: the projects on the host (real files in ``host.fs``)
 - ``fingerprint``: the content fingerprint algorithm the collection's PowerShell shares
-- ``archive`` / ``restore``: backup entries; restore by per-project swap with rollback
+- ``archive``: what a backup holds (backup entries)
 - ``compiler`` / ``compile_hooks``: compile with includes, errors, the ini hooks
 - ``runtime``: the Runtime Manager service and its processes
 - ``pairs`` / ``availability``: redundancy, the active server, gaps in availability
@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import config
-from .errors import PowerOperationError, ProjectNotFound, RestoreError, RuntimeStateError
+from .errors import PowerOperationError, ProjectNotFound, RuntimeStateError
 from .model import PowerOperation
 from .pairs import Pair, wire
 
@@ -41,5 +41,5 @@ def create(host: "Host") -> PowerOperation | None:
     return PowerOperation.for_host(host, config.parse(data, where))
 
 
-__all__ = ["PowerOperation", "PowerOperationError", "ProjectNotFound", "RestoreError",
+__all__ = ["PowerOperation", "PowerOperationError", "ProjectNotFound",
            "RuntimeStateError", "Pair", "wire", "create"]

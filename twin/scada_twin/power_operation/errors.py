@@ -13,7 +13,3 @@ class ProjectNotFound(PowerOperationError):
 
 class RuntimeStateError(PowerOperationError):
     """A runtime request that does not fit the runtime's current state."""
-
-
-class RestoreError(PowerOperationError):
-    """A swap, rollback or discard that has nothing to work on."""

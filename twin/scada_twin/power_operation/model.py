@@ -23,7 +23,6 @@ from .compiler import Compiler
 from .config import PowerOperationSpec, ProjectSpec
 from .install import Install, InstallInfo
 from .projects import ProjectStore
-from .restore import ProjectSwap
 from .runtime import Runtime
 
 if TYPE_CHECKING:
@@ -44,7 +43,6 @@ class PowerOperation:
         install.lay_down(spec, fs, registry, computer_name)
         self.install = Install(fs, spec.ini_path)
         self.projects = ProjectStore(fs, spec.folders["user"], timeline, host_name)
-        self.swap = ProjectSwap(self.projects, fs, timeline, host_name)
         self.compiler = Compiler(self.projects, self.install, costs, timeline, faults, host_name)
         for project in spec.projects:
             self.projects.create(project.name, _initial_files(project))
@@ -114,7 +112,7 @@ class PowerOperation:
                 "fingerprint": self.projects.fingerprint(name),
                 "set_fingerprint": compiled.fingerprint, "compiled": compiled.compiled,
                 "compiled_fingerprint": compiled.compiled_fingerprint,
-                "stale": compiled.stale, "has_previous": self.swap.has_previous(name)}
+                "stale": compiled.stale, "has_previous": self._fs.is_dir(self.projects.path(name) + ".previous")}
 
     def snapshot(self) -> dict[str, Any]:
         """Everything po_info could report, as plain data."""

@@ -1,0 +1,36 @@
+# scada.redundancy:verb folders_swap
+# Put staged folders in place of folders, all or none: for each {path, staged}, an older
+# '<path>.previous' is removed, <path> becomes '<path>.previous' and staged becomes <path>
+# (Directory.Move: renames on one volume). On a failure every folder already swapped is put
+# back from its '.previous' and the failure reported; without keep_previous the '.previous'
+# folders are removed once all are in (Remove-Item -Recurse -Force).
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory = $true)][AllowEmptyCollection()][object[]]$folders,
+    [bool]$keep_previous = $true
+)
+
+$done = New-Object -TypeName System.Collections.ArrayList
+try {
+    foreach ($folder in $folders) {
+        $previous = "$($folder.path).previous"
+        if (Test-Path -LiteralPath $previous) { Remove-Item -LiteralPath $previous -Recurse -Force }
+        [IO.Directory]::Move([string]$folder.path, $previous)
+        [void]$done.Add([string]$folder.path)
+        [IO.Directory]::Move([string]$folder.staged, [string]$folder.path)
+    }
+}
+catch {
+    $failure = $_
+    for ($i = $done.Count - 1; $i -ge 0; $i--) {
+        $aside = "$($done[$i]).$([guid]::NewGuid().ToString('N')).previous"
+        if (Test-Path -LiteralPath $done[$i]) { [IO.Directory]::Move($done[$i], $aside) }
+        [IO.Directory]::Move("$($done[$i]).previous", $done[$i])
+        if (Test-Path -LiteralPath $aside) { Remove-Item -LiteralPath $aside -Recurse -Force }
+    }
+    throw $failure
+}
+if (-not $keep_previous) {
+    foreach ($path in $done) { Remove-Item -LiteralPath "$path.previous" -Recurse -Force }
+}
+[ordered]@{ swapped = $done.ToArray() }
