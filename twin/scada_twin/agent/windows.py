@@ -139,17 +139,20 @@ def folders_swap(ctx: VerbContext, folders: list[Any], keep_previous: bool) -> d
         for path in done:
             fs.remove(path + PREVIOUS, recurse=True)
             _swap_event(ctx, path, "discard")
-    return {"swapped": done}
+    return {"swapped": done, "previous_left": []}
 
 
 def folders_restore_previous(ctx: VerbContext, paths: list[str]) -> dict[str, Any]:
     """What is at each path renamed aside, '<path>.previous' moved back, the aside removed
     (Microsoft, "Directory.Move")."""
+    missing = next((p for p in paths if not ctx.host.fs.is_dir(p + PREVIOUS)), None)
+    if missing is not None:
+        raise VerbError(f"{missing}{PREVIOUS} does not exist", "not_found")
     try:
         _put_back(ctx, paths)
     except FileSystemError as exc:
         raise VerbError(str(exc), "io") from None
-    return {"restored": paths}
+    return {"restored": paths, "left_aside": []}
 
 
 def _put_back(ctx: VerbContext, paths: list[str]) -> None:

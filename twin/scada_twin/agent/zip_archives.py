@@ -98,7 +98,11 @@ def zip_extract(ctx: VerbContext, path: str, destination: str, entries: list[Any
     fs, costs = ctx.host.fs, ctx.host.costs
     root = destination.rstrip("\\") + "\\"
     written = 0
+    if fs.exists(destination):
+        raise VerbError(f"{destination} exists: the destination must be a new folder",
+                        "invalid_arguments")
     try:
+        fs.mkdir(destination)
         archive = zipfile.ZipFile(io.BytesIO(fs.read(path)))
         size = sum(archive.getinfo(_property(e, "name")).file_size for e in entries
                    if _property(e, "name") in archive.namelist())

@@ -3,7 +3,7 @@
 # '<path>.previous' is removed, <path> becomes '<path>.previous' and staged becomes <path>
 # (Directory.Move: renames on one volume). On a failure every folder already swapped is put
 # back from its '.previous' and the failure reported; without keep_previous the '.previous'
-# folders are removed once all are in (Remove-Item -Recurse -Force).
+# folders are removed once all are in, those that cannot be in previous_left (Remove-Item).
 [CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][AllowEmptyCollection()][object[]]$folders,
@@ -22,15 +22,18 @@ try {
 }
 catch {
     $failure = $_
-    for ($i = $done.Count - 1; $i -ge 0; $i--) {
-        $aside = "$($done[$i]).$([guid]::NewGuid().ToString('N')).previous"
-        if (Test-Path -LiteralPath $done[$i]) { [IO.Directory]::Move($done[$i], $aside) }
-        [IO.Directory]::Move("$($done[$i]).previous", $done[$i])
-        if (Test-Path -LiteralPath $aside) { Remove-Item -LiteralPath $aside -Recurse -Force }
+    for ($i = $done.Count - 1; $i -ge 0; $i--) {  # each put back on its own: one failing stops no other
+        try {
+            $aside = "$($done[$i]).$([guid]::NewGuid().ToString('N')).previous"
+            if (Test-Path -LiteralPath $done[$i]) { [IO.Directory]::Move($done[$i], $aside) }
+            [IO.Directory]::Move("$($done[$i]).previous", $done[$i])
+            Remove-Item -LiteralPath $aside -Recurse -Force -ErrorAction SilentlyContinue
+        }
+        catch { $null = $_ }
     }
     throw $failure
 }
-if (-not $keep_previous) {
-    foreach ($path in $done) { Remove-Item -LiteralPath "$path.previous" -Recurse -Force }
-}
-[ordered]@{ swapped = $done.ToArray() }
+$left = @(if (-not $keep_previous) {
+        foreach ($path in $done) { try { Remove-Item -LiteralPath "$path.previous" -Recurse -Force } catch { "$path.previous" } }
+    })
+[ordered]@{ swapped = $done.ToArray(); previous_left = $left }

@@ -19,7 +19,7 @@ Add-Type -AssemblyName 'System.IO.Compression', 'System.IO.Compression.FileSyste
 $hasher = [Security.Cryptography.SHA256]::Create()
 function Get-Hex($Stream) { ([BitConverter]::ToString($hasher.ComputeHash($Stream)) -replace '-', '').ToLowerInvariant() }
 try { $zip = [IO.Compression.ZipFile]::OpenRead($path) }
-catch { throw (New-AgentError "$path is not a readable zip: $($_.Exception.GetBaseException().Message)" 'corrupt') }
+catch [IO.InvalidDataException] { throw (New-AgentError "$path is not a readable zip: $($_.Exception.GetBaseException().Message)" 'corrupt') }
 try {
     $listed = @(foreach ($entry in $zip.Entries) {
             $item = [ordered]@{ name = $entry.FullName; size = $entry.Length; compressed_size = $entry.CompressedLength; sha256 = $null; base64 = $null }
