@@ -9,6 +9,9 @@ these are read from the text; ../shared/vendor-interfaces.md lists the facts):
   read.
 - Under PSRP there is no console host: ``[Console]::OutputEncoding`` throws, so the agent's
   launcher sets it only for the ConsoleHost.
+- On .NET Framework ``HashAlgorithm.TransformFinalBlock`` does not reset the object (only
+  ``ComputeHash`` does): a hash object fed with ``TransformBlock`` serves one hash, so it is
+  created where it is used (inside the function or loop), never once for a whole script.
 """
 
 from __future__ import annotations
@@ -40,6 +43,21 @@ def test_no_native_command_with_redirected_stderr(script):
     assert not found, f"{script.name}: a native command with 2>&1 on lines {found}"
 
 
+def _top_level_incremental_hashes(path: pathlib.Path) -> list[int]:
+    """Lines that create, at the script's top level, a hash object the script feeds with
+    TransformBlock (so its second hash would continue the first)."""
+    code = _code(path)
+    if not any("TransformFinalBlock" in line for dummy, line in code):
+        return []
+    return [n for n, line in code if re.match(r"\$\w+\s*=\s*\[[\w.]*SHA256\]::Create\(\)", line)]
+
+
+@pytest.mark.parametrize("script", SHIPPED, ids=lambda p: str(p.relative_to(ROOT / "plugins")))
+def test_a_hash_fed_in_blocks_is_created_for_each_hash(script):
+    found = _top_level_incremental_hashes(script)
+    assert not found, f"{script.name}: one hash object for every TransformBlock hash, lines {found}"
+
+
 def test_the_agent_touches_the_console_only_under_the_console_host():
     launcher = (ROOT / "plugins/plugin_utils/agent/agent.ps1").read_text(encoding="utf-8")
     guarded = False
@@ -68,3 +86,8 @@ def test_the_checks_catch_the_traps(tmp_path):
     bad.write_text("$p = Start-Process -FilePath x -Wait -PassThru\n$o = & sc.exe query 2>&1\n")
     assert [n for n, line in _code(bad) if re.search(r"Start-Process\b.*-Wait\b", line, re.I)] == [1]
     assert [n for n, line in _code(bad) if re.search(r"&\s*\S+.*2>&1", line)] == [2]
+    reused = tmp_path / "reused.ps1"
+    reused.write_text("$sha = [Security.Cryptography.SHA256]::Create()\nforeach ($f in $files) {\n"
+                      "    [void]$sha.TransformBlock($b, 0, 1, $null, 0)\n"
+                      "    [void]$sha.TransformFinalBlock($b, 0, 0)\n}\n")
+    assert _top_level_incremental_hashes(reused) == [1]
