@@ -4,7 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # This file only documents the module; the work is done by the action plugin of the same name,
-# which runs a constant PowerShell operation through the task's WinRM connection.
+# which runs the collection's agent verbs through the task's WinRM connection.
 
 DOCUMENTATION = r"""
 ---
@@ -22,9 +22,11 @@ description:
     version, the creation time (UTC) and the options used. M(scada.redundancy.project_restore)
     proves an archive against this manifest before it changes anything.
   - The archive is written as C(<name>.partial), re-opened and every member checked against
-    the manifest, and only then given its name; its own SHA-256 is returned. A failure (a full
-    disk, for example) removes the partial file and fails the task with category C(disk_full)
-    or C(io_error).
+    the manifest, and only then given its name; its own SHA-256 is returned. The manifest is
+    made from the files' SHA-256 as listed before the write, and every file's stored bytes must
+    hash to it; a project file that changes meanwhile fails the task with category C(changed)
+    (run it again). A failure (a full disk, for example) removes the partial file and fails the
+    task with category C(disk_full) or C(io).
   - Files the project fingerprint leaves out are not saved (compiled databases C(*.rdb), logs,
     lock and temporary files); the procedure compiles after every restore.
   - No public documentation of the vendor's backup command line exists. The built-in writer
@@ -138,8 +140,9 @@ attributes:
   platform:
     platforms: windows
 notes:
-  - Runs as an action plugin over the task's own WinRM connection; the PowerShell is a constant
-    script with the values sent as data (see the collection's design notes).
+  - Runs as an action plugin over the task's own WinRM connection; the host runs the
+    collection's constant agent verbs with the values sent as data, and every decision is
+    made on the controller (see the collection's design notes).
   - Needs Windows PowerShell 5.1 and .NET Framework 4.5 or later on the host
     (C(System.IO.Compression)).
 seealso:
