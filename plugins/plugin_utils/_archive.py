@@ -22,8 +22,8 @@ is the one definition of the format and the controller's copy of the checks::
      "options": {"include_projects": true, "subdirectories": true,
                  "configuration_files": false}}
 
-A project's ``fingerprint`` is the content fingerprint of its files in the archive, by the
-algorithm of ``twin/scada_twin/power_operation/fingerprint.py`` (volatile files left out),
+A project's ``fingerprint`` is the content fingerprint of its files in the archive
+(:mod:`._fingerprint`: volatile files left out),
 so it is recomputed here from the listed SHA-256 values and compared with the fingerprint a
 server reports for its project: equal means a restore would change nothing.
 """
@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import fnmatch
 import hashlib
 import json
 import os
@@ -41,14 +40,14 @@ import stat
 import typing as t
 import zipfile
 
+from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import project_fingerprint
+
 MANIFEST_NAME = "scada-redundancy-manifest.json"
 MANIFEST_FORMAT = "scada.redundancy/project-backup"
 MANIFEST_VERSION = 1
 CONFIG_FOLDER = "Config"
 #: Projects a restore never overwrites, whatever is asked (compared case-insensitively).
 PROTECTED_PROJECTS = ("PLS_Include",)
-#: File-name patterns left out of fingerprints (fingerprint.py's VOLATILE_PATTERNS).
-VOLATILE_PATTERNS = ("*.rdb", "*.log", "*.lck", "*.tmp", "~*")
 FILE_KINDS = ("project", "ini", "config")
 CHUNK_SIZE = 1024 * 1024
 #: Largest manifest accepted: about 2 million files' worth of entries.
@@ -179,37 +178,9 @@ def is_protected(project: str) -> bool:
     return project.lower() in {p.lower() for p in PROTECTED_PROJECTS}
 
 
-def is_volatile(relative_path: str) -> bool:
-    name = relative_path.replace("/", "\\").rsplit("\\", 1)[-1].lower()
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in VOLATILE_PATTERNS)
-
-
 def project_member(project: str, relative_path: str) -> str:
     """The member name of a project file: ``<Project>/<relative path with '/'>``."""
     return f"{project}/{relative_path.replace(chr(92), '/')}"
-
-
-# -- fingerprints --------------------------------------------------------------------------
-def fingerprint_of(files: t.Iterable[tuple[str, str]]) -> str:
-    """Project fingerprint from (relative path, sha256) pairs, as fingerprint.py defines it.
-
-    Python orders strings by code point and .NET's ordinal comparer by UTF-16 code unit:
-    the orders agree except between characters above U+FFFF and U+E000..U+FFFF.
-    """
-    entries = sorted((p.replace("/", "\\").lower(), s) for p, s in files if not is_volatile(p))
-    return _digest((digest, path) for path, digest in entries)
-
-
-def set_fingerprint(fingerprints: t.Mapping[str, str]) -> str:
-    """Fingerprint of several projects, {name: project fingerprint}, as fingerprint.py does."""
-    return _digest((fp, name) for name, fp in sorted((n.lower(), f) for n, f in fingerprints.items()))
-
-
-def _digest(lines: t.Iterable[tuple[str, str]]) -> str:
-    sha = hashlib.sha256()
-    for digest, name in lines:
-        sha.update(f"{digest}  {name}\n".encode("utf-8"))
-    return sha.hexdigest()
 
 
 # -- the manifest --------------------------------------------------------------------------
@@ -241,7 +212,7 @@ def parse_manifest(document: t.Any) -> Manifest:
         mine = [(f.relative, f.sha256) for f in files if f.project == entry.name]
         if len(mine) != entry.files or sum(f.size for f in files if f.project == entry.name) != entry.bytes:
             raise ArchiveError(f"manifest counts for project {entry.name!r} do not match its files")
-        if fingerprint_of(mine) != entry.fingerprint:
+        if project_fingerprint(mine) != entry.fingerprint:
             raise ArchiveError(f"manifest fingerprint of project {entry.name!r} does not match its files")
     created = doc.get("created_utc")
     if not isinstance(created, str) or not _CREATED.match(created):

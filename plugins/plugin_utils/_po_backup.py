@@ -32,7 +32,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbError
 from ansible_collections.scada.redundancy.plugins.plugin_utils._argv import command_line
-from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import is_volatile
+from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import is_volatile, project_fingerprint
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
     Install,
@@ -175,7 +175,7 @@ def _manifest(files: t.Sequence[Saved], main: Project, includes: t.Sequence[str]
     for project in projects:
         mine = [f for f in files if f.kind == "project" and f.project == project.name]
         listed.append({"name": project.name, "files": len(mine), "bytes": sum(f.size for f in mine),
-                       "fingerprint": _archive.fingerprint_of(
+                       "fingerprint": project_fingerprint(
                            (f.member[len(project.name) + 1:], f.sha256) for f in mine)})
     return {"format": _archive.MANIFEST_FORMAT, "version": _archive.MANIFEST_VERSION,
             "project": main.name, "includes": list(includes), "projects": listed,

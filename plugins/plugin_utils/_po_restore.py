@@ -26,7 +26,7 @@ import uuid
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import EVERY_CATEGORY, VerbError
-from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import is_volatile
+from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import is_volatile, project_fingerprint
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
     Install,
@@ -221,7 +221,7 @@ def _apply(action: t.Any, install: Install, catalog: Catalog, params: t.Mapping[
         raise OperationFailed(STEP, f"{what}: {error.msg}", error.category)
     for (target, dummy, fingerprint), listing in zip(plan, values[len(calls):]):
         files_now = [(str(e["path"]), str(e["sha256"])) for e in listing["entries"] if not e["dir"]]
-        after = _archive.fingerprint_of(files_now)
+        after = project_fingerprint(files_now)
         if after != fingerprint:
             raise OperationFailed(STEP, f"project '{target.name}' does not have the archive's "
                                         f"fingerprint after the restore ({after}); its previous "

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
+from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import project_fingerprint
 
 from support.archives import MANIFEST, rezip
 
@@ -40,8 +41,8 @@ def crafted(members: dict[str, bytes], project: str = "PlantProject",
               "sha256": hashlib.sha256(data).hexdigest()} for name, data in members.items()]
     relative = [(name.split("/", 1)[-1], f["sha256"]) for name, f in zip(members, files)]
     projects = [{"name": project, "files": len(files), "bytes": sum(len(d) for d in members.values()),
-                 "fingerprint": _archive.fingerprint_of(relative)}]
-    projects += [{"name": name, "files": 0, "bytes": 0, "fingerprint": _archive.fingerprint_of([])}
+                 "fingerprint": project_fingerprint(relative)}]
+    projects += [{"name": name, "files": 0, "bytes": 0, "fingerprint": project_fingerprint([])}
                  for name in extra_projects]
     manifest: dict[str, Any] = {
         "format": _archive.MANIFEST_FORMAT, "version": _archive.MANIFEST_VERSION, "project": project,

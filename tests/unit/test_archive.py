@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive, _fingerprint
 from scada_twin.power_operation import fingerprint as reference
 
 FILES = {"PlantProject/variable.DBF": b"NAME,TYPE\r\n", "PlantProject/pages/Overview.ctg": b"CTG1",
@@ -52,8 +52,8 @@ def _archive_file(tmp_path, files=FILES, manifest=None, extra=None):
 def test_fingerprints_match_the_twin_reference_whatever_the_order():
     files = [("b\\x.DBF", b"1"), ("A.ctg", b"2"), ("a_b.ci", b"3"), ("a-b.ci", b"4"), ("x.RDB", b"5")]
     hashes = [(p, hashlib.sha256(d).hexdigest()) for p, d in files]
-    assert _archive.fingerprint_of(reversed(hashes)) == reference.project_fingerprint(files)
-    assert _archive.set_fingerprint({"P": "a" * 64, "i": "b" * 64}) == \
+    assert _fingerprint.project_fingerprint(reversed(hashes)) == reference.project_fingerprint(files)
+    assert _fingerprint.set_fingerprint({"P": "a" * 64, "i": "b" * 64}) == \
         reference.set_fingerprint({"P": "a" * 64, "i": "b" * 64})
 
 
