@@ -15,7 +15,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive, _transfer
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction, display
-from ansible_collections.scada.redundancy.plugins.plugin_utils._delegate import host_connection, source_runner
+from ansible_collections.scada.redundancy.plugins.plugin_utils._delegate import host_connection, source_verbs
 
 
 class ActionModule(OperationAction):
@@ -39,7 +39,7 @@ class ActionModule(OperationAction):
         if args["source_host"] == here:
             raise AnsibleActionFail("source_host is this task's own host; archive_copy copies "
                                     "between the two servers of a pair")
-        destination = _transfer.RemoteFile(self.operation, dest, here)
+        destination = _transfer.RemoteFile(self.verbs, dest, here)
         try:
             if args["src"]:
                 return self._from_controller(args, destination)
@@ -49,7 +49,7 @@ class ActionModule(OperationAction):
             # read two at a time while the previous one is written (_transfer._ReadAhead).
             with host_connection(self, args["source_host"], task_vars) as connection, \
                     host_connection(self, args["source_host"], task_vars) as second:
-                source, reader = (_transfer.RemoteFile(source_runner(c, args["source_host"], display),
+                source, reader = (_transfer.RemoteFile(source_verbs(c, args["source_host"], display),
                                                        args["source_path"], f"source host {args['source_host']}")
                                   for c in (connection, second))
                 copied = _transfer.copy(source, destination, chunk_size=args["chunk_size"],
@@ -78,21 +78,21 @@ class ActionModule(OperationAction):
         """The destination reads the share itself; the source host (when named) hashes its copy."""
         if args["source_host"]:
             with host_connection(self, args["source_host"], task_vars) as connection:
-                source = _transfer.RemoteFile(source_runner(connection, args["source_host"], display),
+                source = _transfer.RemoteFile(source_verbs(connection, args["source_host"], display),
                                               args["source_path"], f"source host {args['source_host']}")
-                src = source.facts(sha256=True)
+                src = source.facts()
         else:
-            src = _transfer.RemoteFile(self.operation, args["share_path"], "share").facts(sha256=True)
+            src = _transfer.RemoteFile(self.verbs, args["share_path"], "share").facts()
         if not src.exists:
             raise _transfer.TransferError(f"{args['source_path'] or args['share_path']} does not exist", "not_found")
-        dst = destination.facts(sha256=True)
+        dst = destination.facts()
         result = {"changed": not (dst.exists and dst.sha256 == src.sha256), "dest": destination.path,
                   "via": "share", "size": src.size, "sha256": src.sha256, "resumed_from": 0,
                   "bytes_sent": 0, "chunks": 0}
         if result["changed"] and not self._task.check_mode:
-            copied = self.operation("archive_share_copy", {"source": args["share_path"], "path": destination.path,
-                                                           "sha256": src.sha256, "validate": args["validate"]})
-            result.update(bytes_sent=copied["size"], sha256=copied["sha256"])
+            destination.fetch_share(args["share_path"])
+            destination.commit(int(src.size or 0), str(src.sha256), args["validate"])
+            result.update(bytes_sent=src.size)
         return result
 
 

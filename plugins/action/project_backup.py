@@ -59,7 +59,7 @@ class ActionModule(OperationAction):
         local = os.path.join(args["fetch_dest"], backup["archive_name"])
         fetched: dict[str, t.Any] = {"path": local, "changed": True, "sha256": backup.get("sha256")}
         if not (self._task.check_mode and backup["changed"]):
-            source = _transfer.RemoteFile(self.operation, backup["path"], "host")
+            source = _transfer.RemoteFile(self.verbs, backup["path"], "host")
             try:
                 copied = _transfer.copy(source, _transfer.LocalFile(local), chunk_size=args["chunk_size"],
                                         validate=bool(backup.get("manifest")),

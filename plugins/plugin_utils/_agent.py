@@ -79,6 +79,11 @@ class VerbError(t.NamedTuple):
     category: str
 
 
+def first_failure(values: t.Sequence[t.Any]) -> int | None:
+    """The index of the tolerated :class:`VerbError` in a batch's values, or None."""
+    return next((i for i, value in enumerate(values) if isinstance(value, VerbError)), None)
+
+
 def exception_category(type_name: t.Any) -> str:
     """The category of an uncategorised exception, from its .NET type name."""
     return next((category for part, category in EXCEPTION_CATEGORIES

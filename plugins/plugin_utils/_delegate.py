@@ -21,10 +21,10 @@ import typing as t
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs, VerbCall, run_verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
     OperationFailed,
     OperationUnreachable,
-    run_operation,
 )
 from ansible_collections.scada.redundancy.plugins.plugin_utils._transfer import TransferError
 
@@ -78,17 +78,17 @@ def _value(variables: t.Mapping[str, t.Any], name: str) -> t.Any:
     return variables[name] if name in variables else None
 
 
-def source_runner(connection: t.Any, host: str, display: t.Any = None) -> t.Callable[..., dict[str, t.Any]]:
-    """Run operations on the other host; its failures name it, and never mark this task's
-    own host unreachable."""
+def source_verbs(connection: t.Any, host: str, display: t.Any = None) -> RunVerbs:
+    """Run batches of agent verbs on the other host; its failures name it, and never mark
+    this task's own host unreachable."""
 
-    def run(operation: str, params: dict[str, t.Any], data: bytes | None) -> dict[str, t.Any]:
+    def run(step: str, calls: t.Sequence[VerbCall], tolerate: t.Collection[str] = ()) -> list[t.Any]:
         try:
-            return run_operation(connection, operation, params, data=data, display=display).data
+            return run_verbs(connection, step, calls, display=display, tolerate=tolerate)
         except OperationUnreachable as exc:
             raise TransferError(f"source host {host} is unreachable: {exc}", "source_unreachable") from None
         except OperationFailed as exc:
-            raise OperationFailed(f"{operation} on source host {host}", exc.msg, exc.category,
+            raise OperationFailed(f"{exc.operation} on source host {host}", exc.msg, exc.category,
                                   exc.rc, exc.stderr, exc.details) from None
 
     return run

@@ -23,7 +23,7 @@ import json
 import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs, VerbError
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs, VerbError, first_failure
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._services import (
     service_record,
@@ -103,9 +103,9 @@ def _apply(run: RunVerbs, services: list[Record], wanted: dict[str, tuple[str, s
     if first and isinstance(values[0], VerbError):
         raise OperationFailed(STEP, f"cannot save the notification state to {path}: "
                                     f"{values[0].msg}", "state_file")
-    failed = next((v for v in values if isinstance(v, VerbError)), None)
+    failed = first_failure(values)
     if failed is not None:
-        raise OperationFailed(STEP, failed.msg, failed.category)
+        raise OperationFailed(STEP, values[failed].msg, values[failed].category)
     listed = {s["name"].lower(): service_record(s) for s in values[-1]["services"]}
     return [listed.get(s["name"].lower(), s) for s in services]
 

@@ -37,6 +37,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import (
     Repeat,
     VerbCall,
     VerbError,
+    first_failure,
     RecordState,
     answer_of,
     record_state,
@@ -186,7 +187,7 @@ class CompileRun:
         self.action.verbs(STEP, calls)
 
     def _finish(self, values: list[t.Any]) -> dict[str, t.Any]:
-        failed = next((i for i, value in enumerate(values) if isinstance(value, VerbError)), None)
+        failed = first_failure(values)
         if failed is not None:  # citect.ini was edited since it was read
             self._put_hooks_back()
             if failed != _RESTORE:  # before the compile: nothing was compiled

@@ -25,7 +25,7 @@ import uuid
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import EVERY_CATEGORY, VerbError
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import EVERY_CATEGORY, VerbError, first_failure
 from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import is_volatile, project_fingerprint
 from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
@@ -210,7 +210,7 @@ def _apply(action: t.Any, install: Install, catalog: Catalog, params: t.Mapping[
     calls.append(verbs.path_remove(staging))
     checks = [verbs.tree_list(target.path, depth=-1, sha256=True) for target, dummy, dummy2 in plan]
     values = action.verbs(STEP, calls + checks, tolerate=EVERY_CATEGORY)
-    failed = next((i for i, value in enumerate(values) if isinstance(value, VerbError)), None)
+    failed = first_failure(values)
     if failed is not None:
         action.verbs(STEP, [verbs.path_remove(staging)])
         error = values[failed]

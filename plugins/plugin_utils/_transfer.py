@@ -3,14 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Moving an archive in bounded chunks between hosts and the controller, proved by SHA-256.
 
-Each chunk is one ``archive_read`` operation on the source (base64 in its JSON answer, with
-the chunk's SHA-256) and, for a host destination, one ``archive_write`` on the destination
-(the chunk as base64 lines after the protocol's NUL separator line). Nothing holds more than
-one chunk. The destination writes ``<path>.partial`` and moves it into place only after the
-whole file's size and SHA-256 equal the source's (and, when asked, the archive is proved
-against its manifest), so an interrupted transfer never leaves a half file under the final
-name. The partial file stays; the next run resumes it when its SHA-256 equals the SHA-256 of
-the same number of bytes at the source, and starts over otherwise.
+Each chunk is one batch of agent verbs on the source (``file_read_range``: base64 with the
+chunk's SHA-256) and, for a host destination, one on the destination (``file_append`` to
+``<path>.partial``, written there only when the chunk's SHA-256 holds). Nothing holds more
+than one chunk. The partial file takes the final name (``path_move``) only after the whole
+file's size and SHA-256 equal the source's (and, when asked, the archive is proved against
+its manifest, :func:`_archive.verify_listing`), so an interrupted transfer never leaves a half
+file under the final name. The partial file stays; the next run resumes it when its SHA-256
+equals the SHA-256 of the same number of bytes at the source, and starts over otherwise.
+Every decision is made here; the host only reads, hashes, appends and renames.
 """
 
 from __future__ import annotations
@@ -19,24 +20,22 @@ import base64
 import concurrent.futures
 import dataclasses
 import hashlib
+import ntpath
 import os
 import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import EVERY_CATEGORY, RunVerbs, VerbError, first_failure
 
 DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024
 MIN_CHUNK_SIZE = 64 * 1024
 MAX_CHUNK_SIZE = 64 * 1024 * 1024
-#: Raw bytes per base64 line sent to archive_write: a multiple of 3, so each line decodes alone.
-LINE_BYTES = 48 * 1024
 PARTIAL_SUFFIX = ".partial"
-
-#: Runs one operation on one host: (operation, params, data after the separator) -> result.
-Runner = t.Callable[[str, t.Dict[str, t.Any], t.Optional[bytes]], t.Dict[str, t.Any]]
 
 
 class TransferError(Exception):
-    """A transfer that cannot go on; ``category`` as the operations name their failures."""
+    """A transfer that cannot go on; ``category`` as the verbs name their failures."""
 
     def __init__(self, msg: str, category: str = "transfer_failed") -> None:
         super().__init__(msg)
@@ -49,7 +48,6 @@ class Facts:
     exists: bool
     size: int | None = None
     sha256: str | None = None
-    prefix_sha256: str | None = None
     partial_size: int | None = None
     partial_sha256: str | None = None
 
@@ -64,47 +62,84 @@ class CopyResult:
     chunks: int = 0
 
 
-#: Every name archive_write reads, sent in each call (strict mode fails a read of one missing).
-_WRITE_PARAMS = {"offset": 0, "length": 0, "size": 0, "validate": False}
-
-
 class RemoteFile:
-    """A file on a host, reached through the archive_* operations by ``run``."""
+    """A file on a host, reached through agent verbs by ``run`` (an action's ``verbs``)."""
 
-    def __init__(self, run: Runner, path: str, label: str) -> None:
+    def __init__(self, run: RunVerbs, path: str, label: str) -> None:
         self._run = run
         self.path = path
         self.label = label
+        self._partial = path + PARTIAL_SUFFIX
 
-    def facts(self, sha256: bool = True, partial: bool = False, prefix_length: int = -1) -> Facts:
-        doc = self._run("archive_stat", {"path": self.path, "sha256": sha256, "partial": partial,
-                                         "prefix_length": prefix_length}, None)
-        part = doc.get("partial") or {}
-        return Facts(bool(doc.get("exists")), doc.get("size"), doc.get("sha256"),
-                     doc.get("prefix_sha256"), part.get("size") if part.get("exists") else None,
-                     part.get("sha256"))
+    def facts(self, partial: bool = False) -> Facts:
+        """Whether the file exists, its size and SHA-256; with ``partial``, the partial file's."""
+        calls = [verbs.file_hash(self.path)] + ([verbs.file_hash(self._partial)] if partial else [])
+        found = self._run("inspect the archive", calls)
+        part = found[1] if partial and found[1]["exists"] else {}
+        return Facts(bool(found[0]["exists"]), found[0]["size"], found[0]["sha256"],
+                     part.get("size"), part.get("sha256"))
+
+    def prefix_sha256(self, length: int) -> str | None:
+        """SHA-256 of the file's first ``length`` bytes; None when it is shorter."""
+        found = self._run("inspect the archive", [verbs.file_hash(self.path, length)])[0]
+        return found["sha256"] if found["exists"] and found["hashed"] == length else None
 
     def read(self, offset: int, length: int) -> tuple[bytes, int]:
         """The chunk at ``offset`` and the file's current size; the chunk's SHA-256 is checked."""
-        doc = self._run("archive_read", {"path": self.path, "offset": offset, "length": length}, None)
-        data = base64.b64decode(doc.get("data") or "")
-        if len(data) != doc.get("length") or hashlib.sha256(data).hexdigest() != doc.get("sha256"):
+        found = self._run("read the archive", [verbs.file_read_range(self.path, offset, length)])[0]
+        data = base64.b64decode(found["base64"] or "")
+        if len(data) != found["length"] or hashlib.sha256(data).hexdigest() != found["sha256"]:
             raise TransferError(f"{self.label}: the chunk at offset {offset} of {self.path} arrived "
                                 f"damaged", "chunk_corrupt")
-        return data, int(doc.get("size") or 0)
+        return data, int(found["size"])
 
     def append(self, offset: int, data: bytes) -> None:
-        lines = b"".join(base64.b64encode(data[i:i + LINE_BYTES]) + b"\n"
-                         for i in range(0, len(data), LINE_BYTES))
-        self._run("archive_write", {**_WRITE_PARAMS, "path": self.path, "action": "append",
-                                    "offset": offset, "length": len(data),
-                                    "sha256": hashlib.sha256(data).hexdigest()}, lines)
+        calls = [verbs.dir_create(ntpath.dirname(self.path))] if offset == 0 else []
+        calls.append(verbs.file_append(self._partial, offset, base64.b64encode(data).decode("ascii"),
+                                       hashlib.sha256(data).hexdigest()))
+        self._run("write the archive", calls)
 
     def commit(self, size: int, sha256: str, validate: bool) -> str:
-        doc = self._run("archive_write", {**_WRITE_PARAMS, "path": self.path, "action": "commit",
-                                          "size": size, "sha256": sha256, "validate": validate},
-                        None)
-        return str(doc.get("sha256"))
+        """Prove the partial file (and with ``validate`` the archive) and give it the final
+        name; a partial file that fails is removed. Its SHA-256."""
+        calls = [verbs.file_hash(self._partial)]
+        if validate:
+            calls.append(verbs.zip_list(self._partial, sha256=True, read=[_archive.MANIFEST_NAME]))
+        found = self._run("check the archive", calls, tolerate=("corrupt",))
+        whole = found[0]
+        if not whole["exists"]:
+            raise TransferError(f"{self.label}: {self._partial} is gone", "not_found")
+        if whole["size"] != size or whole["sha256"] != sha256:
+            self._discard()
+            raise TransferError(f"{self.label}: the received file ({whole['size']} bytes, sha256 "
+                                f"{whole['sha256']}) differs from the source ({size} bytes, sha256 "
+                                f"{sha256}); it was removed", "checksum_mismatch")
+        if validate:
+            try:
+                if isinstance(found[1], VerbError):
+                    raise _archive.ArchiveError(found[1].msg)
+                _archive.verify_listing(found[1])
+            except _archive.ArchiveError as exc:
+                self._discard()
+                raise TransferError(f"{self.label}: the received archive is not intact: {exc}",
+                                    "archive_invalid") from None
+        self._run("move the archive into place", [verbs.path_move(self._partial, self.path)])
+        return str(whole["sha256"])
+
+    def fetch_share(self, share_path: str) -> None:
+        """The host copies ``share_path`` (which it reads with its own logon) into the
+        partial file; :meth:`commit` proves it. A failed copy leaves no partial file."""
+        found = self._run("copy the archive from the share",
+                          [verbs.dir_create(ntpath.dirname(self.path)),
+                           verbs.file_copy(share_path, self._partial)], tolerate=EVERY_CATEGORY)
+        failed = first_failure(found)
+        if failed is not None:
+            self._discard()
+            raise TransferError(f"{self.label}: cannot copy {share_path}: {found[failed].msg}",
+                                found[failed].category)
+
+    def _discard(self) -> None:
+        self._run("remove the received archive", [verbs.path_remove(self._partial)])
 
 
 class LocalFile:
@@ -115,14 +150,25 @@ class LocalFile:
         self.label = "controller"
         self._partial = path + PARTIAL_SUFFIX
 
-    def facts(self, sha256: bool = True, partial: bool = False, prefix_length: int = -1) -> Facts:
+    def facts(self, partial: bool = False) -> Facts:
         exists = os.path.isfile(self.path)
         has_partial = partial and os.path.isfile(self._partial)
         return Facts(exists, os.path.getsize(self.path) if exists else None,
-                     _archive.sha256_file(self.path) if exists and sha256 else None,
-                     _prefix_sha256(self.path, prefix_length) if exists and prefix_length >= 0 else None,
+                     _archive.sha256_file(self.path) if exists else None,
                      os.path.getsize(self._partial) if has_partial else None,
                      _archive.sha256_file(self._partial) if has_partial else None)
+
+    def prefix_sha256(self, length: int) -> str | None:
+        """SHA-256 of the file's first ``length`` bytes; None when it is shorter."""
+        if not os.path.isfile(self.path) or os.path.getsize(self.path) < length:
+            return None
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as handle:
+            while length > 0:
+                block = handle.read(min(length, 1024 * 1024))
+                digest.update(block)
+                length -= len(block)
+        return digest.hexdigest()
 
     def read(self, offset: int, length: int) -> tuple[bytes, int]:
         """The chunk at ``offset`` and the file's current size (a controller file as source)."""
@@ -173,12 +219,12 @@ def copy(source: Source, destination: Destination, *, chunk_size: int = DEFAULT_
     chunks are then read in parallel, one at a time per connection.
 
     :raises TransferError: the source is missing, changed during the copy, or a checksum
-        failed; an operation failure on either end propagates as it is.
+        failed; a verb failure on either end propagates as it is.
     """
-    src = source.facts(sha256=True)
+    src = source.facts()
     if not src.exists or src.size is None or src.sha256 is None:
         raise TransferError(f"{source.label}: {source.path} does not exist", "not_found")
-    dst = destination.facts(sha256=True, partial=True)
+    dst = destination.facts(partial=True)
     if dst.exists and dst.size == src.size and dst.sha256 == src.sha256:
         return CopyResult(False, src.size, src.sha256)
     if check_mode:
@@ -246,22 +292,8 @@ class _ReadAhead:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _prefix_sha256(path: str, length: int) -> str:
-    """SHA-256 of the first ``length`` bytes of a local file, read in bounded chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while length > 0:
-            block = handle.read(min(length, 1024 * 1024))
-            if not block:
-                break
-            digest.update(block)
-            length -= len(block)
-    return digest.hexdigest()
-
-
 def _resume_point(source: Source, dst: Facts, size: int) -> int:
     """Bytes of a partial file at the destination that equal the source's first bytes."""
     if not dst.partial_size or dst.partial_size > size:
         return 0
-    prefix = source.facts(sha256=False, prefix_length=dst.partial_size).prefix_sha256
-    return dst.partial_size if prefix == dst.partial_sha256 else 0
+    return dst.partial_size if source.prefix_sha256(dst.partial_size) == dst.partial_sha256 else 0

@@ -215,3 +215,20 @@ def folders_restore_previous(paths: t.Sequence[str]) -> VerbCall:
 def file_copy(source: str, destination: str) -> VerbCall:
     """Copy a file, replacing the destination."""
     return VerbCall("file_copy", {"source": source, "destination": destination})
+
+
+def file_hash(path: str, length: int = -1) -> VerbCall:
+    """A file's size and the SHA-256 of its first ``length`` bytes (-1: all), with how many
+    bytes were hashed; ``exists: false`` without a file. ``path`` may be a share path."""
+    return VerbCall("file_hash", {"path": path, "length": length})
+
+
+def file_read_range(path: str, offset: int, length: int) -> VerbCall:
+    """Up to ``length`` bytes at ``offset`` (base64) with their SHA-256 and the file's size."""
+    return VerbCall("file_read_range", {"path": path, "offset": offset, "length": length})
+
+
+def file_append(path: str, offset: int, base64: str, sha256: str) -> VerbCall:
+    """Add a piece at ``offset`` (0 starts the file anew; otherwise its current length), written
+    only when its bytes have ``sha256`` (``chunk_corrupt``); ``offset_mismatch``, ``disk_full``."""
+    return VerbCall("file_append", {"path": path, "offset": offset, "base64": base64, "sha256": sha256})

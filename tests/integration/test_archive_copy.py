@@ -36,8 +36,9 @@ def _copy(plant, tmp_path, args=None, *flags):
                            hosts="po-a"), "po-a")
 
 
-def _operations(plant, host, name):
-    return [e for e in plant.timeline.events(host, "operation") if e.data["operation"] == name]
+def _batches(plant, host, verb):
+    """The agent batches on ``host`` that called ``verb``."""
+    return [e for e in plant.timeline.events(host, "operation") if verb in e.data.get("verbs", ())]
 
 
 def test_a_several_mib_archive_arrives_with_equal_sha256_at_both_ends(plant, tmp_path, big_archive):
@@ -45,8 +46,9 @@ def test_a_several_mib_archive_arrives_with_equal_sha256_at_both_ends(plant, tmp
     assert done["status"] == "ok" and done["changed"] is True, done
     copied = plant.hosts["po-a"].fs.read(DEST)
     assert sha256(copied) == sha256(big_archive) == done["sha256"] and done["size"] == len(big_archive)
-    assert done["chunks"] == len(_operations(plant, "po-b", "archive_read")) >= 6
-    assert len(_operations(plant, "po-a", "archive_write")) == done["chunks"] + 1  # + commit
+    assert done["chunks"] == len(_batches(plant, "po-b", "file_read_range")) >= 6
+    assert len(_batches(plant, "po-a", "file_append")) == done["chunks"]
+    assert len(_batches(plant, "po-a", "path_move")) == 1  # the proved copy takes its name once
     assert not plant.hosts["po-a"].fs.is_file(DEST + ".partial")
     again = _copy(plant, tmp_path)
     assert again["changed"] is False and again["bytes_sent"] == 0
@@ -55,7 +57,7 @@ def test_a_several_mib_archive_arrives_with_equal_sha256_at_both_ends(plant, tmp
 def test_check_mode_inspects_both_ends_and_copies_nothing(plant, tmp_path, big_archive):
     done = _copy(plant, tmp_path, {}, "--check")
     assert done["status"] == "ok" and done["changed"] is True
-    assert not plant.hosts["po-a"].fs.exists(DEST) and not _operations(plant, "po-b", "archive_read")
+    assert not plant.hosts["po-a"].fs.exists(DEST) and not _batches(plant, "po-b", "file_read_range")
 
 
 def test_a_matching_partial_copy_is_resumed_and_a_foreign_one_replaced(plant, tmp_path, big_archive):
@@ -72,15 +74,15 @@ def test_a_matching_partial_copy_is_resumed_and_a_foreign_one_replaced(plant, tm
 
 
 def test_a_broken_connection_leaves_a_partial_file_the_next_run_resumes(make_plant, tmp_path):
-    # Writes slow enough (0.6 s real per MiB) that a Receive waits on a running archive_write,
+    # Writes slow enough (0.6 s real per MiB) that a Receive waits on a running file_append,
     # which is when the twin's reset_during_command fault closes the connection.
-    plant = make_plant(plant_spec(["po-a", "po-b"], cost={"operations": {"archive_write_per_mib": 60}}))
+    plant = make_plant(plant_spec(["po-a", "po-b"], cost={"operations": {"file_append_per_mib": 60}}))
     big_archive = _big_archive(plant, tmp_path)
     armed = threading.Event()
 
     def break_after_first_chunk():
         while not armed.is_set():
-            if len(_operations(plant, "po-a", "archive_write")) >= 2:
+            if len(_batches(plant, "po-a", "file_append")) >= 2:
                 plant.inject("po-a", "reset_during_command", count=1)
                 armed.set()
             armed.wait(0.005)
@@ -90,7 +92,7 @@ def test_a_broken_connection_leaves_a_partial_file_the_next_run_resumes(make_pla
     broken = _copy(plant, tmp_path, {"chunk_size": 256 * 1024})
     armed.set()
     assert broken["status"] == "unreachable", broken
-    assert broken["msg"].startswith("po-a: cannot reach the host: archive_write:")
+    assert broken["msg"].startswith("po-a: cannot reach the host: write the archive:")
     fs = plant.hosts["po-a"].fs
     assert not fs.exists(DEST)
     kept = fs.size(DEST + ".partial")
@@ -147,7 +149,7 @@ def test_via_share_reads_the_partner_admin_share(plant, tmp_path, big_archive):
     done = _copy(plant, tmp_path, {"via": "share", "share_path": share})
     assert done["status"] == "ok" and done["changed"] is True and done["via"] == "share"
     assert sha256(plant.hosts["po-a"].fs.read(DEST)) == sha256(big_archive) == done["sha256"]
-    assert _operations(plant, "po-b", "archive_stat") and not _operations(plant, "po-b", "archive_read")
+    assert _batches(plant, "po-b", "file_hash") and not _batches(plant, "po-b", "file_read_range")
     again = _copy(plant, tmp_path, {"via": "share", "share_path": share})
     assert again["changed"] is False
     alone = _copy(plant, tmp_path, {"via": "share", "share_path": share, "source_host": None,
@@ -214,12 +216,13 @@ def test_bad_input_fails_on_the_controller(plant, tmp_path, args, message):
 
 def test_hostile_values_never_change_the_scripts_sent(plant, tmp_path, big_archive):
     _copy(plant, tmp_path, {"dest": "D:\\Incoming\\plain.ctz"})
-    # the command lines of a plain run (the operations' bootstrap; the agent's for the backup)
+    # the command lines and the code (core and verbs) of a plain run
     lines = {e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")}
+    code = {e.data["code_sha256"] for e in plant.timeline.events(kind="operation")}
+    assert script_hashes(plant, "inspect the archive") and script_hashes(plant, "write the archive")
     for value in HOSTILE:
         _copy(plant, tmp_path, {"dest": f"D:\\Incoming\\{value.replace(chr(10), ' ')}.ctz"}, "--check")
-    for operation in ("archive_stat", "archive_read", "archive_write"):
-        assert len(script_hashes(plant, operation)) == 1
+    assert {e.data["code_sha256"] for e in plant.timeline.events(kind="operation")} == code
     assert {e.data["command_sha256"] for e in plant.timeline.events(kind="winrs.command")} == lines
 
 
@@ -237,7 +240,7 @@ def test_a_controller_archive_uploads_in_chunks_and_is_idempotent(plant, tmp_pat
     assert done["status"] == "ok" and done["changed"] is True, done
     assert done["dest"] == "D:\\Incoming\\change.ctz"
     assert sha256(plant.hosts["po-a"].fs.read(done["dest"])) == sha256(big_archive) == done["sha256"]
-    assert done["chunks"] == len(_operations(plant, "po-a", "archive_write")) - 1 >= 6
+    assert done["chunks"] == len(_batches(plant, "po-a", "file_append")) >= 6
     assert _upload(plant, tmp_path, local)["changed"] is False
 
 

@@ -101,7 +101,7 @@ def test_fetch_streams_the_archive_to_the_controller_and_retention_keeps_the_new
     assert _archive.sha256_file(local) == last["sha256"] == sha256(plant.hosts["po-b"].fs.read(last["path"]))
     assert sorted(p.name for p in fetch_dest.iterdir()) == ["b2.ctz", "b3.ctz", "unrelated.txt"]
     assert last["retention_removed"] == [str(fetch_dest / "b1.ctz")]
-    chunks = [e for e in plant.timeline.events("po-b", "operation") if e.data["operation"] == "archive_read"]
+    chunks = [e for e in plant.timeline.events("po-b", "operation") if "file_read_range" in e.data["verbs"]]
     assert len(chunks) >= 3 * 5  # 300 kB in 64 KiB chunks, three times
     again = _backup(plant, tmp_path, {"archive_name": "b3.ctz", "fetch": True, "fetch_dest": str(fetch_dest)})
     assert again["changed"] is False and again["fetched"]["changed"] is False

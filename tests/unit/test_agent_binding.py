@@ -70,3 +70,13 @@ def test_a_plain_script_takes_a_name_it_does_not_declare_silently():
     advanced = parse_param_block("[CmdletBinding()]\nparam(\n    [string]$patterns\n)\n")
     with pytest.raises(BindingError, match="parameter name 'pattern'"):
         bind(advanced, {"pattern": "x"}, "advanced")
+
+
+def test_a_number_outside_its_validate_range_is_refused():
+    ranged = parse_param_block("# scada.redundancy:verb ranged\n[CmdletBinding()]\nparam(\n"
+                               "    [Parameter(Mandatory = $true)][ValidateRange(1, 64)][int]$length\n)\n")
+    assert bind(ranged, {"length": 64}, "ranged") == {"length": 64}
+    with pytest.raises(BindingError, match="less than the minimum allowed range of 1"):
+        bind(ranged, {"length": 0}, "ranged")
+    with pytest.raises(BindingError, match="greater than the maximum allowed range of 64"):
+        bind(ranged, {"length": "65"}, "ranged")

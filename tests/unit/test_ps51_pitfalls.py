@@ -45,11 +45,28 @@ def test_no_native_command_with_redirected_stderr(script):
 
 def _top_level_incremental_hashes(path: pathlib.Path) -> list[int]:
     """Lines that create, at the script's top level, a hash object the script feeds with
-    TransformBlock (so its second hash would continue the first)."""
+    TransformBlock and finishes more than once (twice in its text, or in a loop or a
+    function), so its second hash would continue the first."""
     code = _code(path)
-    if not any("TransformFinalBlock" in line for dummy, line in code):
+    finals = [index for index, (dummy, line) in enumerate(code) if "TransformFinalBlock" in line]
+    if len(finals) == 1 and not _repeated(code, finals[0]):
+        return []
+    if not finals:
         return []
     return [n for n, line in code if re.match(r"\$\w+\s*=\s*\[[\w.]*SHA256\]::Create\(\)", line)]
+
+
+def _repeated(code: list[tuple[int, str]], index: int) -> bool:
+    """Whether line ``index`` lies in a loop or a function: an enclosing, less indented line
+    opens one."""
+    indent = len(code[index][1]) - len(code[index][1].lstrip())
+    for dummy, line in reversed(code[:index]):
+        depth = len(line) - len(line.lstrip())
+        if line.strip() and depth < indent:
+            if re.match(r"\s*(foreach|for|while|do|function)\b", line, re.I) or "ForEach-Object" in line:
+                return True
+            indent = depth
+    return False
 
 
 @pytest.mark.parametrize("script", SHIPPED, ids=lambda p: str(p.relative_to(ROOT / "plugins")))
@@ -91,3 +108,8 @@ def test_the_checks_catch_the_traps(tmp_path):
                       "    [void]$sha.TransformBlock($b, 0, 1, $null, 0)\n"
                       "    [void]$sha.TransformFinalBlock($b, 0, 0)\n}\n")
     assert _top_level_incremental_hashes(reused) == [1]
+    once = tmp_path / "once.ps1"
+    once.write_text("$sha = [Security.Cryptography.SHA256]::Create()\ntry {\n"
+                    "    while ($more) { [void]$sha.TransformBlock($b, 0, 1, $null, 0) }\n"
+                    "    [void]$sha.TransformFinalBlock($b, 0, 0)\n}\n")
+    assert _top_level_incremental_hashes(once) == []

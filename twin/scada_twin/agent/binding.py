@@ -12,7 +12,9 @@ about_Functions_Advanced_Parameters; the conversions of about_Type_Conversion):
 - a value its type cannot take: [int]/[long]/[double] from text that is no number, [bool] and
   [switch] from anything but a Boolean or a number, [hashtable] from the PSCustomObject that
   ConvertFrom-Json gives;
-- [string] from an object or a list is no error: PowerShell converts it ("@{a=1}", "a b").
+- [string] from an object or a list is no error: PowerShell converts it ("@{a=1}", "a b");
+- a number outside [ValidateRange(min, max)]: "Cannot validate argument on parameter"
+  (Microsoft, "ValidateRangeAttribute"; the twin reads numeric bounds only).
 
 Unbound parameters take their default, else their type's (``""``, 0, $false, $null).
 """
@@ -31,6 +33,7 @@ _PARAMETER = re.compile(
     r"\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"(?:\s*=\s*(?P<default>.+))?$", re.S)
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_RANGE = re.compile(r"\[ValidateRange\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\)\]", re.I)
 _TYPE_DEFAULTS = {"string": "", "int": 0, "long": 0, "double": 0.0, "bool": False,
                   "switch": False}
 
@@ -46,6 +49,7 @@ class Parameter:
     mandatory: bool
     allow_empty: bool
     default: Any
+    valid_range: tuple[int, int] | None = None
 
 
 class Signature(list):
@@ -84,9 +88,26 @@ def bind(parameters: list[Parameter], given: dict[str, Any], verb: str) -> dict[
     for parameter in parameters:
         if parameter.name.lower() in supplied:
             bound[parameter.name] = _convert(parameter, supplied[parameter.name.lower()], verb)
+            _check_range(parameter, bound[parameter.name], verb)
         else:
             bound[parameter.name] = parameter.default
     return bound
+
+
+def _check_range(parameter: Parameter, value: Any, verb: str) -> None:
+    if parameter.valid_range is None:
+        return
+    low, high = parameter.valid_range
+    if value < low:
+        raise BindingError(f"Cannot validate argument on parameter '{parameter.name}'. The {value} "
+                           f"argument is less than the minimum allowed range of {low}. Supply an "
+                           f"argument that is greater than or equal to {low} and then try the "
+                           f"command again. ({verb})")
+    if value > high:
+        raise BindingError(f"Cannot validate argument on parameter '{parameter.name}'. The {value} "
+                           f"argument is greater than the maximum allowed range of {high}. Supply "
+                           f"an argument that is less than or equal to {high} and then try the "
+                           f"command again. ({verb})")
 
 
 def _convert(parameter: Parameter, value: Any, verb: str) -> Any:
@@ -161,8 +182,9 @@ def _parameter(text: str) -> Parameter:
         default = None if kind.endswith("[]") else _TYPE_DEFAULTS.get(kind)
     else:
         default = _literal(default_text.strip())
-    return Parameter(match.group("name"), kind, mandatory,
-                     "AllowEmptyString" in attributes, default)
+    bounds = _RANGE.search(attributes)
+    return Parameter(match.group("name"), kind, mandatory, "AllowEmptyString" in attributes,
+                     default, (int(bounds.group(1)), int(bounds.group(2))) if bounds else None)
 
 
 def _literal(text: str) -> Any:

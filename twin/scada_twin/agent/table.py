@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import site_tools, vendor_ctapi, vendor_graphics_builder, vendor_setup, windows, zip_archives
+from . import file_ranges, site_tools, vendor_ctapi, vendor_graphics_builder, vendor_setup, windows, zip_archives
 
 VERBS: dict[str, Callable[..., Any]] = {
     # Windows
     "dir_create": windows.dir_create,
     "dir_create_private": windows.dir_create_private,
+    "file_append": file_ranges.file_append,
     "file_copy": windows.file_copy,
+    "file_hash": file_ranges.file_hash,
+    "file_read_range": file_ranges.file_read_range,
     "file_read": windows.file_read,
     "file_wait": windows.file_wait,
     "file_write": windows.file_write,

@@ -16,7 +16,7 @@ from ..registry import RegistryError
 from ..services import ServiceError
 from ..shell.process import ProcessTerminated
 from ..wildcard import like
-from . import VerbContext, VerbError
+from . import VerbContext, VerbError, file_ranges
 
 SYSTEM_DRIVE = "C:"
 PROGRAM_DATA = "C:\\ProgramData"
@@ -172,12 +172,13 @@ def _swap_event(ctx: VerbContext, path: str, action: str) -> None:
 
 
 def file_copy(ctx: VerbContext, source: str, destination: str) -> dict[str, Any]:
-    """File.Copy(source, destination, overwrite: true) (Microsoft, "File.Copy")."""
-    fs = ctx.host.fs
-    if not fs.is_file(source):
-        raise VerbError(f"Could not find file '{source}'.", None, "System.IO.FileNotFoundException")
-    _write(ctx, destination, fs.read(source))
-    return {"path": destination, "size": fs.size(destination)}
+    """File.Copy(source, destination, overwrite: true) (Microsoft, "File.Copy"); the source
+    may be a share path (:mod:`.file_ranges`)."""
+    fs, local = file_ranges.existing(ctx, source)
+    data = fs.read(local)
+    ctx.host.costs.sleep(ctx.host.costs.operation("file_copy_per_mib", 0.02) * len(data) / 2**20)
+    _write(ctx, destination, data)
+    return {"path": destination, "size": ctx.host.fs.size(destination)}
 
 
 def dir_create(ctx: VerbContext, path: str) -> dict[str, Any]:

@@ -1,9 +1,9 @@
-"""The archive operations on twin hosts, driven by the collection's own operation runner and
-transfer code through ansible-core's winrm connection plugin (no network: winrs_harness).
+"""Archives on twin hosts, driven by the collection's own decision modules and transfer code
+through agent verbs over ansible-core's winrm connection plugin (no network: winrs_harness).
 
 These check what the playbook suites cannot reach: the restore's own refusal of PLS_Include
 (the action plugin refuses first in a playbook), and the transfer code's resume and checksum
-logic against the real scripts' twin models.
+logic against the verbs' twin models.
 """
 
 from __future__ import annotations
@@ -14,19 +14,19 @@ import os
 import pytest
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive, _transfer
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed, run_operation
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
+from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_backup import backup
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_restore import restore
 from scada_twin.power_operation import wire
 from support.po_hosts import host_data, make_hosts  # noqa: F401  (fixture)
-from winrs_harness import AgentOn, winrm_connection
+from winrs_harness import AgentOn
 
 ARCHIVE = "D:\\Backups\\b.ctz"
 
 
 def _runner(host):
-    connection = winrm_connection(host)
-    return lambda operation, params, data=None: run_operation(connection, operation, params, data=data).data
+    return AgentOn(host).verbs
 
 
 @pytest.fixture
@@ -81,9 +81,9 @@ def test_a_source_that_changes_during_the_copy_is_noticed(pair):
     a, b = pair
     run_b = _runner(b)
 
-    def growing(operation, params, data=None):
-        answer = run_b(operation, params, data)
-        if operation == "archive_read":
+    def growing(step, calls, tolerate=()):
+        answer = run_b(step, calls, tolerate)
+        if any(call.verb == "file_read_range" for call in calls):
             b.fs.append(ARCHIVE, b"more")
         return answer
 
@@ -95,12 +95,28 @@ def test_a_source_that_changes_during_the_copy_is_noticed(pair):
 
 def test_a_chunk_damaged_on_the_way_is_not_kept(pair):
     a, _ = pair
+    a.fs.mkdir("D:\\In")
     with pytest.raises(OperationFailed) as failure:
-        _runner(a)("archive_write", {"path": "D:\\In\\x.ctz", "action": "append", "offset": 0,
-                                     "length": 3, "sha256": "0" * 64, "size": 0,
-                                     "validate": False}, b"YWJj\n")
+        _runner(a)("write", [verbs.file_append("D:\\In\\x.ctz.partial", 0, "YWJj", "0" * 64)])
     assert failure.value.category == "chunk_corrupt"
     assert not a.fs.exists("D:\\In\\x.ctz.partial")
+    _runner(a)("write", [verbs.file_append("D:\\In\\x.ctz.partial", 0, "YWJj",
+                                           hashlib.sha256(b"abc").hexdigest())])
+    with pytest.raises(OperationFailed) as failure:  # a piece that does not continue the file
+        _runner(a)("write", [verbs.file_append("D:\\In\\x.ctz.partial", 5, "YWJj",
+                                               hashlib.sha256(b"abc").hexdigest())])
+    assert failure.value.category == "offset_mismatch"
+    assert a.fs.read("D:\\In\\x.ctz.partial") == b"abc"
+
+
+def test_a_piece_damaged_on_the_way_fails_the_copy_and_no_file_takes_the_name(pair):
+    a, b = pair
+    a.faults.inject("po-a", "corrupt_transfer", count=1)
+    with pytest.raises(OperationFailed) as failure:
+        _transfer.copy(_transfer.RemoteFile(_runner(b), ARCHIVE, "po-b"),
+                       _transfer.RemoteFile(_runner(a), "D:\\In\\b.ctz", "po-a"), chunk_size=65536)
+    assert failure.value.category == "chunk_corrupt"
+    assert not a.fs.exists("D:\\In\\b.ctz")
 
 
 def test_fetch_to_the_controller_validates_there(pair, tmp_path):
