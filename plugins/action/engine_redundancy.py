@@ -21,7 +21,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import Repeat
 from ansible_collections.scada.redundancy.plugins.plugin_utils._argv import command_line
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._wait import WaitTimeout, wait_for
 
 display = Display()

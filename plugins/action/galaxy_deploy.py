@@ -15,7 +15,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._galaxy import (
     GalaxyAction,
     check_names,
 )
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 
 DEPLOYED = "deployed"
 NEEDS_DEPLOY = ("notDeployed", "deployedWithPendingChanges")

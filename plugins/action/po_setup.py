@@ -18,7 +18,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
     CTEDIT,
     discovery_calls,

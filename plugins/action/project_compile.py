@@ -24,7 +24,7 @@ from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.utils.display import Display
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
     OperationFailed,
     OperationUnreachable,
 )

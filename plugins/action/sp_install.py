@@ -20,7 +20,7 @@ from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.utils.display import Display
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
     OperationFailed,
     OperationUnreachable,
 )
@@ -137,7 +137,7 @@ class ActionModule(OperationAction):
             # Setup has started: the node has changed whatever happens next; say so.
             host = task_vars.get("inventory_hostname", "the host")
             return {**self._result, **exc.details, "failed": True, "changed": True,
-                    "category": exc.category, "msg": f"{host}: {exc.operation} failed: {exc.msg}"}
+                    "category": exc.category, "msg": f"{host}: {exc.step} failed: {exc.msg}"}
         except OperationUnreachable as exc:
             if not self._result.get("changed"):
                 raise

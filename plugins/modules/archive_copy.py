@@ -4,7 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # This file only documents the module; the work is done by the action plugin of the same name,
-# which runs constant PowerShell operations through WinRM connections.
+# which runs constant agent verbs through WinRM connections.
 
 DOCUMENTATION = r"""
 ---
@@ -15,7 +15,7 @@ description:
   - Copies a file, normally an archive of M(scada.redundancy.project_backup), from the other
     server of a pair (O(source_host)) to the task's host, proving it by SHA-256 at both ends.
   - With O(via=controller) the file travels through the controller in chunks of O(chunk_size)
-    bytes, each read by one operation on the source and appended by one operation on the
+    bytes, each read by one batch of agent verbs on the source and appended by one on the
     destination; neither end nor the controller holds more than one chunk. The module opens
     the connection to O(source_host) itself, with that host's inventory variables (connection,
     address, port, user, password, transport), as ansible does for C(delegate_to); credentials

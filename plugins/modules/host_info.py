@@ -4,7 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # This file only documents the module; the work is done by the action plugin of the same name,
-# which runs a constant PowerShell operation through the task's WinRM connection.
+# which runs constant agent verbs through the task's WinRM connection.
 
 DOCUMENTATION = r"""
 ---
@@ -49,7 +49,7 @@ notes:
     tells whether it is one.
 seealso:
   - name: Design notes
-    description: How operations run on the host without any value written into script text.
+    description: How the agent's verbs run on the host without any value written into script text.
     link: https://github.com/scada-redundancy/scada.redundancy/blob/main/docs/design.md
 author:
   - scada.redundancy contributors (@scada-redundancy)

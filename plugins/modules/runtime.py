@@ -4,7 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # This file only documents the module; the work is done by the action plugin of the same name,
-# which runs constant PowerShell operations through the task's WinRM connection.
+# which runs constant agent verbs through the task's WinRM connection.
 
 DOCUMENTATION = r"""
 ---

@@ -4,7 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # This file only documents the module; the work is done by the action plugin of the same name,
-# which runs constant PowerShell operations through the task's WinRM connection.
+# which runs constant agent verbs through the task's WinRM connection.
 
 DOCUMENTATION = r"""
 ---
@@ -25,7 +25,7 @@ description:
   - The response file holds the installer account's password. It is written on the host only
     for the run, into a new folder under C(%ProgramData%\scada.redundancy\sp_install) readable
     only by SYSTEM and Administrators, and removed as soon as setup exits. The password travels
-    only on the operation's stdin (never on a command line, in a result or in a log).
+    only on the agent's stdin (never on a command line, in a result or in a log).
   - Setup runs detached from the WinRM command (started through C(Win32_Process.Create)); the
     controller long-polls it (O(long_poll)), printing progress at C(-v).
   - Restarts follow M(ansible.windows.win_reboot) - C(shutdown.exe /r /t) O(reboot_delay), wait

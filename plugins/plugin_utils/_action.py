@@ -4,8 +4,9 @@
 """The shared shape of every scada.redundancy action plugin.
 
 A plugin declares its ``argument_spec`` and implements ``execute``; this base validates the
-arguments, turns operation failures into task failures that name the host, the operation and
-the cause, and connection failures into ``unreachable`` results. Nothing escapes as a traceback.
+arguments, runs batches of agent verbs on the task's host, turns a step's failure into a task
+failure that names the host, the step and the cause, and connection failures into
+``unreachable`` results. Nothing escapes as a traceback.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import (
     VerbCall,
     run_batch,
 )
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
     OperationFailed,
     OperationUnreachable,
-    run_operation,
 )
 
 display = Display()
@@ -58,17 +58,13 @@ class OperationAction(ActionBase):
                           msg=f"{host}: cannot reach the host: {exc}")
         except OperationFailed as exc:
             result.update(failed=True, changed=False, category=exc.category,
-                          msg=f"{host}: {exc.operation} failed: {exc.msg}", **exc.details)
+                          msg=f"{host}: {exc.step} failed: {exc.msg}", **exc.details)
         result.setdefault("changed", False)
         return result
 
     def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         """Do the plugin's work; return the result keys documented in its RETURN block."""
         raise NotImplementedError
-
-    def operation(self, name: str, params: dict[str, t.Any], data: bytes | None = None) -> dict[str, t.Any]:
-        """Run one operation on this task's host and return its result document."""
-        return run_operation(self._connection, name, params, data=data, display=display).data
 
     def verbs(self, step: str, calls: t.Sequence[VerbCall], tolerate: t.Collection[str] = ()) -> list[t.Any]:
         """Run a batch of agent verbs on this task's host (one PowerShell); their values (a

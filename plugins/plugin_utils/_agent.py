@@ -23,13 +23,14 @@ import typing as t
 from ansible.errors import AnsibleConnectionFailure
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
-    COMMAND_PREFIX,
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
     OperationFailed,
     OperationUnreachable,
-    parse_document,
 )
 
+#: The start of the command line; ansible-core's winrm plugin (2.19 and later) recognises it as
+#: an already encoded PowerShell command and sends it as it is.
+COMMAND_PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
 AGENT_DIR = os.path.join(os.path.dirname(__file__), "agent")
 VERB_DIR = os.path.join(AGENT_DIR, "verbs")
 RESOURCE_DIR = os.path.join(AGENT_DIR, "resources")
@@ -194,6 +195,8 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
                                                                            record),
                                                      sudoable=False)
     except (AnsibleConnectionFailure, OSError) as exc:
+        # OSError: a connection lost while the command runs reaches us from the transport
+        # library as it is (requests' ConnectionError), not as AnsibleConnectionFailure.
         raise OperationUnreachable(f"{step}: {to_text(exc)}") from exc
     document = parse_document(to_text(stdout, errors="surrogate_or_replace"))
     stderr_text = to_text(stderr, errors="surrogate_or_replace").strip()
@@ -227,6 +230,20 @@ def answer_of(step: str, count: int, document: t.Mapping[str, t.Any],
             raise OperationFailed(step, f"the agent answered {len(document['results'])} of "
                                         f"{count} calls", "protocol", rc)
     return Answer(values, str(document.get("digest") or ""), float(document.get("waited") or 0.0))
+
+
+def parse_document(stdout: str) -> dict[str, t.Any] | None:
+    """The one JSON object the host printed; tolerant of stray lines before it."""
+    text = stdout.strip()
+    candidates = [text] + [line for line in reversed(text.splitlines()) if line.startswith("{")]
+    for candidate in candidates:
+        try:
+            value = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
 
 
 class RecordState(t.NamedTuple):

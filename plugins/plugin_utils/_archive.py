@@ -6,9 +6,9 @@
 A backup is a ``.ctz``-compatible zip: one ``<Project>/...`` folder per saved project,
 ``Config/...`` when configuration files were saved, and :data:`MANIFEST_NAME` at the root.
 The manifest lists every other member with its size and SHA-256, so an archive can be
-proved intact (and free of zip-slip names) before anything is restored from it. The host
-side (``scripts/lib/archive.ps1``) writes manifests and repeats these checks; this module
-is the one definition of the format and the controller's copy of the checks::
+proved intact (and free of zip-slip names) before anything is restored from it. This module
+is the one definition of the format and of its checks, which run on the controller over what
+the host's verbs report (``verify_listing``) or on a local file (``verify_archive``)::
 
     {"format": "scada.redundancy/project-backup", "version": 1,
      "project": "PlantProject",                # the project backed up

@@ -22,7 +22,7 @@ from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs, VerbCall, run_verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import (
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
     OperationFailed,
     OperationUnreachable,
 )
@@ -88,7 +88,7 @@ def source_verbs(connection: t.Any, host: str, display: t.Any = None) -> RunVerb
         except OperationUnreachable as exc:
             raise TransferError(f"source host {host} is unreachable: {exc}", "source_unreachable") from None
         except OperationFailed as exc:
-            raise OperationFailed(f"{exc.operation} on source host {host}", exc.msg, exc.category,
+            raise OperationFailed(f"{exc.step} on source host {host}", exc.msg, exc.category,
                                   exc.rc, exc.stderr, exc.details) from None
 
     return run

@@ -15,7 +15,7 @@ import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._wildcard import like
 
 STEP = "host_info"

@@ -24,7 +24,7 @@ import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs, VerbError, first_failure
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._services import (
     service_record,
     settled,

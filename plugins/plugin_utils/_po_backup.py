@@ -33,7 +33,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbError
 from ansible_collections.scada.redundancy.plugins.plugin_utils._argv import command_line
 from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import is_volatile, project_fingerprint
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
     Install,
     discovery_calls,

@@ -36,7 +36,6 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import (
     Repeat,
     VerbCall,
-    VerbError,
     first_failure,
     RecordState,
     answer_of,
@@ -47,7 +46,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._citect_ini impor
     text_lines,
 )
 from ansible_collections.scada.redundancy.plugins.plugin_utils._host_time import instant
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
     CTEDIT,
     discovery_calls,

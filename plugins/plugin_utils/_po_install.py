@@ -25,7 +25,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._citect_ini impor
     IniDocument,
     ansi_codec,
 )
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 
 INSTALLS_KEY = "HKLM:\\SOFTWARE\\WOW6432Node\\Citect\\SCADA Installs"
 CTEDIT = "CtEdit"

@@ -30,7 +30,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils import _fingerpri
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbCall
 from ansible_collections.scada.redundancy.plugins.plugin_utils._citect_ini import text_lines
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import Install, same_path
 from ansible_collections.scada.redundancy.plugins.plugin_utils._wildcard import like
 

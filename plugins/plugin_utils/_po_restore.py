@@ -27,7 +27,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import EVERY_CATEGORY, VerbError, first_failure
 from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import is_volatile, project_fingerprint
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
     Install,
     discovery_calls,

@@ -17,7 +17,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils import _po_runtim
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import Repeat
 from ansible_collections.scada.redundancy.plugins.plugin_utils._host_info import PO_INSTALLS_KEY
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._services import (
     service_record,
     settled,

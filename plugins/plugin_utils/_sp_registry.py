@@ -19,7 +19,7 @@ import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 
 LOAD_BALANCING_KEY = "HKLM\\SOFTWARE\\Wow6432Node\\ArchestrA\\Framework\\EngineFailoverStartup"
 ENABLE = "EnableCPUBalancing"

@@ -30,7 +30,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._host_info import
     UNINSTALL_KEYS,
     system_platform_install,
 )
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 
 RUN_FOLDER = "scada.redundancy\\sp_install"
 _SESSION_MANAGER = "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager"

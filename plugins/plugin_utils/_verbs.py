@@ -116,11 +116,14 @@ def service_set_start_type(name: str, start_type: str) -> VerbCall:
     return VerbCall("service_set_start_type", {"name": name, "start_type": start_type})
 
 
-def process_run(file_name: str, arguments: str, timeout: int = 60) -> VerbCall:
-    """Run a program directly with a command line (see ``_argv.command_line``); its exit code,
-    output and whether it was killed at ``timeout`` seconds."""
+def process_run(file_name: str, arguments: str, timeout: int = 60, stdin: str = "",
+                utf8: bool = False, max_output: int = 4000) -> VerbCall:
+    """Run a program directly with a command line (see ``_argv.command_line``) and ``stdin``;
+    its exit code, output (UTF-8 with ``utf8``, else the OEM code page; ``max_output``
+    characters at most) and whether it was killed at ``timeout`` seconds."""
     return VerbCall("process_run", {"file_name": file_name, "arguments": arguments,
-                                    "timeout": timeout})
+                                    "timeout": timeout, "stdin": stdin, "utf8": utf8,
+                                    "max_output": max_output})
 
 
 def tree_list(path: str, depth: int = 1, sha256: bool = False, read: t.Sequence[str] = (),

@@ -65,15 +65,16 @@ def test_exec_command_runs_a_batch_of_agent_verbs(plant, connection):
     assert volume["exists"] is True
 
 
-def test_exec_command_runs_a_collection_operation(plant, connection):
-    from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import run_operation
+def test_exec_command_hashes_a_host_file(plant, connection):
+    from ansible_collections.scada.redundancy.plugins.plugin_utils import _agent, _verbs
 
     plant.hosts["po-a"].fs.mkdir("D:\\Backups")
     plant.hosts["po-a"].fs.write("D:\\Backups\\probe.bin", b"probe")
-    result = run_operation(connection, "archive_stat", {
-        "path": "D:\\Backups\\probe.bin", "sha256": True, "partial": False, "prefix_length": -1})
-    assert result.data["exists"] is True and result.data["size"] == 5
-    assert result.data["sha256"] == hashlib.sha256(b"probe").hexdigest()
+    whole, prefix = _agent.run_verbs(connection, "test", [_verbs.file_hash("D:\\Backups\\probe.bin"),
+                                                          _verbs.file_hash("D:\\Backups\\probe.bin", 2)])
+    assert whole["exists"] is True and whole["size"] == 5
+    assert whole["sha256"] == hashlib.sha256(b"probe").hexdigest()
+    assert (prefix["hashed"], prefix["sha256"]) == (2, hashlib.sha256(b"pr").hexdigest())
 
 
 def test_https_with_the_twin_ca(plant):

@@ -286,38 +286,28 @@ def _short(value: Any, limit: int = 600) -> str:
 def code_hashes_sent(plant: Any) -> dict[str, set[str]]:
     """{code unit: {sha256, ...}} over everything the plant's hosts ran.
 
-    A unit is ``operation:<name>`` (an operation's script with its libraries) or
-    ``verb:<name>`` (one agent verb script, whichever step sent it).
+    A unit is ``verb:<name>``: one agent verb script (or the core, or a resource), whichever
+    step sent it.
     """
     sent: dict[str, set[str]] = {}
     for event in plant.timeline.events(kind="operation"):
-        if "verb_sha256" in event.data:
-            for verb, digest in event.data["verb_sha256"].items():
-                sent.setdefault(f"verb:{verb}", set()).add(digest)
-        else:
-            sent.setdefault(f"operation:{event.data['operation']}", set()).add(event.data["code_sha256"])
+        for verb, digest in event.data["verb_sha256"].items():
+            sent.setdefault(f"verb:{verb}", set()).add(digest)
     return sent
 
 
 def shipped_code_hashes(units: set[str]) -> dict[str, str]:
     """The sha256 each code unit has as the collection ships it."""
-    from ansible_collections.scada.redundancy.plugins.plugin_utils import _agent, _operation
-    from scada_twin.operations import code_sha256
+    from ansible_collections.scada.redundancy.plugins.plugin_utils import _agent
 
     hashes = {}
     for unit in units:
-        kind, name = unit.split(":", 1)
-        if kind == "verb":
-            if name == "core":
-                text = _agent.core_script()
-            elif name.startswith("resource:"):
-                text = _agent.resource_script(name[len("resource:"):])
-            else:
-                text = _agent.verb_script(name)
-            hashes[unit] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            continue
-        script = _operation.load_script(name)
-        libraries = [{"name": lib, "script": _operation.load_script(f"lib/{lib}")}
-                     for lib in _operation.required_libraries(script)]
-        hashes[unit] = code_sha256(script, libraries)
+        name = unit.split(":", 1)[1]
+        if name == "core":
+            text = _agent.core_script()
+        elif name.startswith("resource:"):
+            text = _agent.resource_script(name[len("resource:"):])
+        else:
+            text = _agent.verb_script(name)
+        hashes[unit] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return hashes

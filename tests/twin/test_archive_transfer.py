@@ -15,7 +15,7 @@ import pytest
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive, _transfer
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._operation import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_backup import backup
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_restore import restore
 from scada_twin.power_operation import wire

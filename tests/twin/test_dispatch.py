@@ -14,14 +14,15 @@ import pytest
 from ansible._internal._powershell import _script
 from ansible.executor.powershell.module_manifest import _bootstrap_powershell_script
 
-from scada_twin import operations
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _agent
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
 from scada_twin.costs import CostModel
 from scada_twin.shell import cmdline
 
 from winrs_harness import (REPO, USER, bootstrap_wrapper_2_19, encode_script_2_19, make_host,
                            payload_stdin, powershell_shell, run, winrm_connection)
 
-SERVED = "the twin only runs ansible-core's file transfer and the scada.redundancy operations"
+SERVED = "the twin only runs ansible-core's file transfer and the scada.redundancy agent"
 
 
 def _encoded(script: str) -> str:
@@ -153,60 +154,51 @@ def test_split_line_follows_powershell_single_quotes_and_windows_double_quotes()
         ["a", "b c", "it's", 'd "e"', 'f"g']
 
 
-# -- the collection's own bootstrap ----------------------------------------------------------
-@pytest.fixture
-def echo_operation():
-    # Load the real handlers first, so the throwaway operation is only an addition to them.
-    operations.known_operations()
-
-    @operations.operation("test_echo")
-    def echo(host, call):
-        return {"echo": call.params, "user": call.user, "host": host.name}
-
-    yield
-    operations._HANDLERS.pop("test_echo", None)
-
-
-def _operation_request(params: dict) -> bytes:
-    script = "# scada.redundancy:operation test_echo\nparam($Params)\n$Params\n"
-    request = {"operation": "test_echo", "script": script, "params": params}
+# -- the collection's agent -----------------------------------------------------------------
+def _agent_request(path: str, **overrides) -> bytes:
+    request = json.loads(_agent.build_request("probe", [verbs.path_test(path)]))
+    request.update(overrides)
     return json.dumps(request, separators=(",", ":")).encode() + b"\n"
 
 
-def _collection_command_line() -> str:
-    """What plugin_utils/_operation.py sends: the prefix and the real bootstrap.ps1, encoded."""
-    bootstrap = (REPO / "plugins/plugin_utils/scripts/bootstrap.ps1").read_text(encoding="utf-8")
-    assert operations.BOOTSTRAP_MARKER in bootstrap
-    return ("PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted "
-            "-EncodedCommand " + _encoded(bootstrap))
-
-
-def test_collection_bootstrap_through_ansible_exec_command_reaches_run_bootstrap(echo_operation):
+def test_the_agent_through_ansible_exec_command_reaches_run_agent():
     host = make_host()
-    params = {"name": "it's \"quoted\"; Remove-Item C:\\ -Recurse", "n": 3}
+    path = "C:\\it's \"quoted\"; Remove-Item C:\\ -Recurse"
     rc, stdout, stderr = winrm_connection(host).exec_command(
-        _collection_command_line(), in_data=_operation_request(params), sudoable=False)
+        _agent.agent_command_line(), in_data=_agent_request(path), sudoable=False)
     assert (rc, stderr) == (0, b"")
-    assert json.loads(stdout) == {"echo": params, "user": USER, "host": "scada1"}
+    assert json.loads(stdout)["results"] == [{"ok": True, "value": {"exists": False, "kind": None,
+                                                                     "size": None}}]
     [event] = host.timeline.events(kind="operation")
-    assert event.data["operation"] == "test_echo"
+    assert (event.data["operation"], event.data["verbs"]) == ("probe", ["path_test"])
 
 
-def test_collection_bootstrap_as_program_and_arguments_reaches_run_bootstrap(echo_operation):
+def test_the_agent_as_program_and_arguments_reaches_run_agent():
     host = make_host()
-    words = _collection_command_line().split(" ")  # how 2.19's exec_command sends it
-    result = run(host, words[0], words[1:], payload_stdin(_operation_request({"x": 1})))
+    words = _agent.agent_command_line().split(" ")  # how 2.19's exec_command sends it
+    result = run(host, words[0], words[1:], payload_stdin(_agent_request("C:\\Windows")))
     assert result.rc == 0
-    assert json.loads(result.stdout)["echo"] == {"x": 1}
+    assert json.loads(result.stdout)["results"][0]["value"]["kind"] == "directory"
 
 
-def test_bootstrap_with_an_unknown_operation_fails_in_run_bootstrap():
+def test_a_verb_the_collection_does_not_ship_is_refused():
     host = make_host()
-    request = json.dumps({"operation": "nope", "script": "# scada.redundancy:operation nope\n",
-                          "params": {}}).encode() + b"\n"
-    result = run(host, _collection_command_line(), [], payload_stdin(request))
+    request = _agent_request("C:\\x", verbs=[{"name": "nope", "script": "# scada.redundancy:verb nope\n"}])
+    result = run(host, _agent.agent_command_line(), [], payload_stdin(request))
     assert result.rc == 1
     assert json.loads(result.stdout)["category"] == "unsupported"
+
+
+def test_a_request_without_a_key_the_core_reads_fails_as_strict_mode_does():
+    """The launcher and core run under Set-StrictMode -Version 2.0: reading a property the
+    request object lacks throws (about_Set-StrictMode), as the shipped project_compile once did
+    with $Params.attach; the twin refuses such a request the same way."""
+    request = json.loads(_agent_request("C:\\x"))
+    del request["record"]
+    result = run(make_host(), _agent.agent_command_line(), [],
+                 payload_stdin(json.dumps(request).encode() + b"\n"))
+    answer = json.loads(result.stdout)
+    assert result.rc == 1 and answer["category"] == "protocol" and "record" in answer["msg"]
 
 
 # -- ansible-core 2.19's wrapper text ---------------------------------------------------------
@@ -229,40 +221,13 @@ class _CountingCosts(CostModel):
         return super().sleep(modelled_seconds, cancel)
 
 
-def test_powershell_start_is_paid_once_per_started_process(echo_operation):
+def test_powershell_start_is_paid_once_per_started_process():
     costs = _CountingCosts()
     host = make_host(costs)
     command, stdin = _expand_user_command()
     run(host, command[0], command[1:], payload_stdin(stdin))
     assert costs.slept == [costs.powershell_start]
-    run(host, _collection_command_line(), [], payload_stdin(_operation_request({})))
+    run(host, _agent.agent_command_line(), [], payload_stdin(_agent_request("C:\\x")))
     assert costs.slept == [costs.powershell_start] * 2
     run(host, "ipconfig", [])
     assert costs.slept == [costs.powershell_start] * 2
-
-
-# -- strict mode: a script reading a parameter its caller did not send ------------------------
-def test_reading_a_parameter_the_request_lacks_fails_as_strict_mode_does():
-    """The shipped project_compile once read $Params.attach, which the ordinary call never
-    sent: Set-StrictMode -Version 2.0 makes such a read throw on a real host. Verbs cannot do
-    that (arguments bind to a param block); the scripts still on this protocol are held to it."""
-    from ansible_collections.scada.redundancy.plugins.plugin_utils import _operation
-
-    params = {"path": "D:\\Backups\\a.ctz", "sha256": False, "partial": False}  # no prefix_length
-    stdin = _operation.build_request("archive_stat", params)
-    result = run(make_host(), _operation.build_command_line(), [], [(stdin, True)])
-    answer = json.loads(result.stdout)
-    assert result.rc == 1 and answer["failed"] is True
-    assert answer["msg"] == ("The property 'prefix_length' cannot be found on this object. "
-                             "Verify that the property exists.")
-
-
-def test_every_property_a_script_reads_is_found_in_it_and_its_libraries():
-    from ansible_collections.scada.redundancy.plugins.plugin_utils import _operation
-
-    script = _operation.load_script("archive_stat")
-    libraries = [{"name": n, "script": _operation.load_script(f"lib/{n}")}
-                 for n in _operation.required_libraries(script)]
-    assert operations.unsent_parameters(script, libraries, {})[:2] == ["path", "prefix_length"]
-    everything = {n: 1 for n in operations.unsent_parameters(script, libraries, {})}
-    assert operations.unsent_parameters(script, libraries, everything) == []

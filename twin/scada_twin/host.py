@@ -25,6 +25,9 @@ from .stats import RequestStats
 from .timeline import Timeline
 
 
+FRAMEWORK_CSC = "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\csc.exe"
+
+
 class Host:
     def __init__(self, spec: HostSpec, costs: CostModel, timeline: Timeline,
                  faults: FaultPlan) -> None:
@@ -37,6 +40,9 @@ class Host:
         self.fs = FileSystem(spec.disk_total_bytes, spec.disk_free_bytes,
                              disk_full=lambda: faults.active(spec.name, "disk_full") is not None)
         self.fs.mkdir("C:\\Windows\\Temp")
+        # .NET Framework 4.x, which Windows Server 2016-2022 include, brings its C# compiler
+        # (Microsoft, "Command-line build with csc.exe").
+        self.fs.write(FRAMEWORK_CSC, b"MZ twin csc.exe")
         self.fs.mkdir(spec.data_drive + "\\")
         for path, text in spec.files.items():
             self.fs.write(path, text.encode("utf-8"))

@@ -1,5 +1,7 @@
 """``process_run`` on a twin host: a program started directly, with a command line.
 
+csc.exe and the collection's GRAccess helper are modelled in :mod:`.graccess_helper`.
+
 Process.Start fails with "The system cannot find the file specified" (Win32Exception 2) when
 the program is not in the host's file system (Microsoft, "Process.Start"). *Twin
 conventions* for the site tools the collection runs this way (the twin never runs a program):
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..filesystem import FileSystemError
 from ..system_platform.errors import SystemPlatformError
-from . import VerbContext, VerbError
+from . import VerbContext, VerbError, graccess_helper
 
 if TYPE_CHECKING:
     from ..host import Host
@@ -31,12 +33,17 @@ if TYPE_CHECKING:
 _EXIT = re.compile(rb"^EXIT (\d+)")
 
 
-def process_run(ctx: VerbContext, file_name: str, arguments: str, timeout: int) -> dict[str, Any]:
+def process_run(ctx: VerbContext, file_name: str, arguments: str, timeout: int, stdin: str,
+                utf8: bool, max_output: int) -> dict[str, Any]:
     host = ctx.host
+    argv = split_command_line(arguments)
+    if graccess_helper.is_compiler(host, file_name):
+        return _ran(*graccess_helper.compile_helper(host, argv), max_output)
     if not host.fs.is_file(file_name):
         raise VerbError("The system cannot find the file specified", None,
                         "System.ComponentModel.Win32Exception")
-    argv = split_command_line(arguments)
+    if graccess_helper.is_helper(host, file_name):
+        return _ran(*graccess_helper.run_helper_exe(host, stdin), max_output)
     exit_code = _EXIT.match(host.fs.read(file_name))
     if exit_code:
         return _ran(int(exit_code.group(1)), "tool failed\r\n")
@@ -113,5 +120,5 @@ def _backup_tool(host: "Host", argv: list[str], archive: str) -> dict[str, Any]:
     return _ran(0, f"saved {project} to {archive}\r\n")
 
 
-def _ran(code: int, stdout: str) -> dict[str, Any]:
-    return {"exit_code": code, "timed_out": False, "stdout": stdout, "stderr": ""}
+def _ran(code: int, stdout: str, max_output: int = 4000) -> dict[str, Any]:
+    return {"exit_code": code, "timed_out": False, "stdout": stdout[:max_output], "stderr": ""}

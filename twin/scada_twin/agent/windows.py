@@ -20,6 +20,7 @@ from . import VerbContext, VerbError, file_ranges
 
 SYSTEM_DRIVE = "C:"
 PROGRAM_DATA = "C:\\ProgramData"
+WINDOWS_DIR = "C:\\Windows"
 #: Encoding.Default on .NET Framework is the system's ANSI code page: 1252 on an English or
 #: Western European Windows (Microsoft, "Encoding.Default Property").
 ANSI_CODE_PAGE = 1252
@@ -27,7 +28,7 @@ PREVIOUS = ".previous"
 
 
 def host_facts(ctx: VerbContext) -> dict[str, Any]:
-    """Win32_OperatingSystem Caption/Version; WindowsIdentity.Name is DOMAIN\\user.
+    """Win32_OperatingSystem Caption/Version/WindowsDirectory; WindowsIdentity.Name is DOMAIN\\user.
 
     (Microsoft, "Win32_OperatingSystem class"; "WindowsIdentity.GetCurrent Method".) The twin's
     accounts are local administrators.
@@ -35,7 +36,7 @@ def host_facts(ctx: VerbContext) -> dict[str, Any]:
     spec = ctx.host.spec
     return {"computer_name": spec.computer_name, "os_caption": spec.os_caption,
             "os_version": spec.os_version, "last_boot": ctx.host.last_boot(),
-            "program_data": PROGRAM_DATA, "ansi_code_page": ANSI_CODE_PAGE,
+            "windows_dir": WINDOWS_DIR, "program_data": PROGRAM_DATA, "ansi_code_page": ANSI_CODE_PAGE,
             "user": f"{spec.computer_name}\\{ctx.user.split(chr(92))[-1]}", "is_admin": True}
 
 

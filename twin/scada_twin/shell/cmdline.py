@@ -22,8 +22,7 @@ _EXECUTABLES = {"powershell", "powershell.exe"}
 _SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"  # PowerShell treats all five as a single quote
 _CLIXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _SHOWN_LENGTH = 100
-_NOT_SUPPORTED = ("the twin only runs ansible-core's file transfer and the scada.redundancy "
-                  "operations")
+_NOT_SUPPORTED = "the twin only runs ansible-core's file transfer and the scada.redundancy agent"
 
 
 class UnsupportedCommand(Exception):

@@ -2,7 +2,7 @@
 
 Recognition looks at stable features of the decoded script text and never runs it:
 
-* the collection's bootstrap (its marker line) -> ``operations.run_bootstrap``;
+* the collection's agent (its marker line) -> ``agent.run_agent``;
 * ansible-core 2.19+'s bootstrap_wrapper.ps1 -> ``ansible_manifest`` (action named on stdin);
 * ansible-core 2.18's inline put_file / fetch_file scripts -> ``ansible_legacy``.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from .. import agent, operations
+from .. import agent
 from . import ansible_legacy, ansible_manifest, cmdline
 from ..stats import POWERSHELL_PROCESSES
 from .process import Process, ProcessIO, ProcessTerminated, ThreadProcess, finished
@@ -22,7 +22,7 @@ from .process import Process, ProcessIO, ProcessTerminated, ThreadProcess, finis
 if TYPE_CHECKING:
     from ..host import Host
 
-_SERVED = "the twin only runs ansible-core's file transfer and the scada.redundancy operations"
+_SERVED = "the twin only runs ansible-core's file transfer and the scada.redundancy agent"
 _SHOWN_LENGTH = 80
 
 Work = Callable[[ProcessIO], int]
@@ -38,9 +38,6 @@ def start_command(host: "Host", command: str, arguments: list[str], user: str) -
     if agent.AGENT_MARKER in script:
         # run_agent charges the PowerShell start itself, after reading the request.
         return ThreadProcess(lambda io: agent.run_agent(host, io, user), "agent")
-    if operations.BOOTSTRAP_MARKER in script:
-        # run_bootstrap charges the PowerShell start itself, after reading the request.
-        return ThreadProcess(lambda io: operations.run_bootstrap(host, io, user), "bootstrap")
     if ansible_manifest.is_bootstrap_wrapper(script):
         return _powershell(host, "ansible-manifest",
                            lambda io: ansible_manifest.serve(host, io, user, invocation.arguments))

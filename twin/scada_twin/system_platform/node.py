@@ -66,6 +66,10 @@ EXIT_ANOTHER_SETUP = 1618
 DURATIONS = {"sp_install": 1200.0, "sp_reboot": 180.0}
 
 
+#: The GRAccess library a System Platform node has, at its documented default path (AVEVA,
+#: "GRAccess Toolkit"); the collection's helper is compiled against it.
+GRACCESS_DLL = "C:\\Program Files (x86)\\Common Files\\ArchestrA\\ArchestrA.GRAccess.dll"
+
 class Node:
     def __init__(self, spec: SystemPlatformSpec, host: "Host") -> None:
         self.spec = spec
@@ -88,6 +92,7 @@ class Node:
         self._write_load_balancing(spec.load_balancing.enabled,
                                    spec.load_balancing.objects_per_group)
         self._write_uninstall_entry()
+        self.host.fs.write(GRACCESS_DLL, b"MZ twin ArchestrA.GRAccess")
 
     @property
     def sms(self) -> dict[str, Any] | None:

@@ -1,6 +1,6 @@
 # scada.redundancy:verb host_facts
-# The computer's name, its Windows edition and version, when it last booted, the ProgramData
-# folder, the ANSI code page and the connecting account (Win32_OperatingSystem;
+# The computer's name, its Windows edition and version, when it last booted, the Windows and
+# ProgramData folders, the ANSI code page and the connecting account (Win32_OperatingSystem;
 # Encoding.Default.CodePage; WindowsIdentity.GetCurrent and WindowsPrincipal.IsInRole).
 [CmdletBinding()]
 param()
@@ -13,6 +13,7 @@ $principal = New-Object -TypeName Security.Principal.WindowsPrincipal -ArgumentL
     os_caption = [string]$os.Caption
     os_version = [string]$os.Version
     last_boot = $os.LastBootUpTime.ToUniversalTime().ToString('o')
+    windows_dir = [string]$os.WindowsDirectory
     program_data = $env:ProgramData
     ansi_code_page = [Text.Encoding]::Default.CodePage
     user = $identity.Name

@@ -1,18 +1,18 @@
-"""Twin model of gr_helper.ps1: compile the GRAccess helper once per hash, then run it.
+"""The collection's GRAccess helper on a twin host: csc.exe building it, and GRHelper.exe run.
 
-The script checks the source's SHA-256, finds ArchestrA.GRAccess.dll and csc.exe, writes
-``<folder>\\<sha256>\\GRHelper.cs`` and compiles ``GRHelper.exe`` there when it is absent
-(timeline ``sp.grhelper.compile``), then runs the helper with the request on stdin. The twin
-answers the helper's commands from the galaxy model with the JSON shapes of GRHelper.cs
-(``command``, ``failed``, ``changed``, ``msg``, ``galaxy``, ``calls``, ``results``,
-``objects``, ``category``) and its exit codes (0 done, 1 a GRAccess call failed, 2 invalid
-request), each GRAccess call (``Deploy`` of one instance, ...) as one model request waited
-for, as GRAccess blocks until it is done.
+``process_run`` hands two programs here (:mod:`.site_tools`). csc.exe (the .NET Framework 4
+compiler; Microsoft, "Command-line build with csc.exe") reads ``/r:`` references and ``/out:``: a missing reference is error CS0006 and exit
+code 1; otherwise it writes the exe (timeline ``sp.grhelper.compile``: the source's
+``sha256``, its ``folder``, the ``graccess_dll``) and exits 0. ArchestrA.GRAccess.dll is
+the file a System Platform node has (:data:`..system_platform.node.GRACCESS_DLL`). GRHelper.exe answers its one JSON request on stdin from the galaxy model
+with the JSON shapes of GRHelper.cs (``command``, ``failed``, ``changed``, ``msg``,
+``galaxy``, ``calls``, ``results``, ``objects``, ``category``) and its exit codes (0 done, 1 a
+GRAccess call failed, 2 invalid request), each GRAccess call (``Deploy`` of one instance, ...)
+as one model request waited for, as GRAccess blocks until it is done (AVEVA, "GRAccess
+Toolkit"; timeline ``sp.grhelper.run``: ``command``, ``exit_code``).
 
-*Twin conventions*: ArchestrA.GRAccess.dll exists on every System Platform node at its
-documented default path (or wherever the host's file system has one); csc.exe exists on every
-host at the .NET Framework 4 path; the galaxy has no security (any login succeeds); the helper
-answers only for the galaxy of the node it runs on (the GR node).
+*Twin conventions*: the galaxy has no security (any login succeeds); the helper answers only
+for the galaxy of the node it runs on (the GR node).
 """
 
 from __future__ import annotations
@@ -20,70 +20,59 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
-from ..filesystem import normalize
 from ..system_platform import GalaxyError, states
-from . import Call, OperationError, operation
 
 if TYPE_CHECKING:
     from ..host import Host
     from ..system_platform import Galaxy, Operation
 
-DEFAULT_DLL = "C:\\Program Files (x86)\\Common Files\\ArchestrA\\ArchestrA.GRAccess.dll"
-CSC = "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\csc.exe"
 COMMANDS = ("galaxy_info", "query", "deploy", "undeploy", "upload", "migrate")
 TEMPLATES = {"$WinPlatform": "platform", "$AppEngine": "engine", "$UserDefined": "object"}
 CALL_WAIT = 600.0  # real seconds a GRAccess call may take in the twin
-_SHA = re.compile(r"^[0-9a-f]{64}$")
+EXE_MAGIC = b"MZ twin GRHelper "
 
 
-@operation("gr_helper")
-def gr_helper(host: "Host", call: Call) -> dict[str, Any]:
-    params = call.params
-    source = str(params.get("source") or "")
-    expected = str(params.get("source_sha256") or "").lower()
-    if not _SHA.match(expected):
-        raise OperationError("source_sha256 must be 64 hexadecimal digits", "invalid_parameter")
-    actual = hashlib.sha256(source.encode("utf-8")).hexdigest()
-    if actual != expected:
-        raise OperationError(f"the helper source arrived with SHA-256 {actual}, not {expected}",
-                             "protocol")
-    dll = str(params.get("graccess_dll") or "")
-    if not _has_graccess(host, dll):
-        raise OperationError(f"GRAccess library not found: {dll} (is this the Galaxy Repository "
-                             f"node?)", "not_installed")
-    root = str(params.get("folder") or "")
-    if not root:
-        raise OperationError("folder is required", "invalid_parameter")
-    folder = f"{root.rstrip(chr(92))}\\{actual}"
-    exe = f"{folder}\\GRHelper.exe"
-    compiled = False
-    if not host.fs.is_file(exe):
-        csc = str(params.get("csc") or "") or CSC
-        if normalize(csc) != normalize(CSC) and not host.fs.is_file(csc):
-            raise OperationError(f"the C# compiler was not found: {csc} (.NET Framework 4.x)",
-                                 "not_installed")
-        host.fs.write(f"{folder}\\GRHelper.cs", source.encode("utf-8"))
-        host.costs.sleep(2.0)  # csc.exe on a ~1,000-line file
-        host.fs.write(exe, b"MZ twin GRHelper " + actual.encode("ascii"))
-        host.timeline.record(host.name, "sp.grhelper.compile", sha256=actual, folder=folder,
-                             graccess_dll=dll)
-        compiled = True
-    code, document = run_helper(host, str(params.get("request") or ""))
+def is_compiler(host: "Host", file_name: str) -> bool:
+    """A csc.exe file (every host has the .NET Framework's: :data:`..host.FRAMEWORK_CSC`)."""
+    return file_name.lower().endswith("\\csc.exe") and host.fs.is_file(file_name)
+
+
+def is_helper(host: "Host", file_name: str) -> bool:
+    return host.fs.is_file(file_name) and host.fs.read(file_name).startswith(EXE_MAGIC)
+
+
+def compile_helper(host: "Host", argv: list[str]) -> tuple[int, str]:
+    """csc.exe with the helper's arguments: (exit code, its output)."""
+    references = [a[3:] for a in argv if a.lower().startswith("/r:")]
+    out = next((a[5:] for a in argv if a.lower().startswith("/out:")), "")
+    sources = [a for a in argv if not a.startswith("/")]
+    for reference in references:
+        if reference.lower().endswith(".dll") and "\\" in reference and not _has_graccess(host, reference):
+            return 1, f"error CS0006: Metadata file '{reference}' could not be found\r\n"
+    if not out or not sources or not all(host.fs.is_file(s) for s in sources):
+        return 1, "error CS2001: Source file could not be found\r\n"
+    text = host.fs.read(sources[0])
+    host.costs.sleep(2.0)  # csc.exe on a ~1,000-line file
+    digest = hashlib.sha256(text).hexdigest()
+    host.fs.write(out, EXE_MAGIC + digest.encode("ascii"))
+    dll = next((r for r in references if "\\" in r), "")
+    host.timeline.record(host.name, "sp.grhelper.compile", sha256=digest,
+                         folder=sources[0].rpartition("\\")[0], graccess_dll=dll)
+    return 0, ""
+
+
+def run_helper_exe(host: "Host", stdin: str) -> tuple[int, str]:
+    """GRHelper.exe with its request on stdin: (exit code, its JSON document and a newline)."""
+    code, document = run_helper(host, stdin)
     host.timeline.record(host.name, "sp.grhelper.run", command=document.get("command"),
                          exit_code=code)
-    return {"compiled": compiled, "helper": exe, "exit_code": code,
-            "stdout": json.dumps(document) + "\r\n", "stderr": ""}
+    return code, json.dumps(document) + "\r\n"
 
 
 def _has_graccess(host: "Host", dll: str) -> bool:
-    if not dll:
-        return False
-    if host.fs.is_file(dll):
-        return True
-    return host.system_platform is not None and normalize(dll) == normalize(DEFAULT_DLL)
+    return bool(dll) and host.fs.is_file(dll)
 
 
 # -- the helper ------------------------------------------------------------------------------
