@@ -19,11 +19,8 @@ from ansible.errors import AnsibleActionFail
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
-from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
-    CTEDIT,
-    discovery_calls,
-    require_install,
-)
+from ansible_collections.scada.redundancy.plugins.plugin_utils._install_memory import read_install
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import CTEDIT
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_projects import (
     Catalog,
     listing_calls,
@@ -66,13 +63,13 @@ STEP = "po_setup"
 def edit_citect_ini(action: t.Any, run_project: str, settings: list[dict[str, t.Any]],
                     source: str, check: bool) -> dict[str, t.Any]:
     """Read citect.ini (and, for run_project, the projects), edit it here, write it back."""
-    install = require_install(STEP, action.verbs(STEP, discovery_calls()))
+    read = read_install(action, STEP, lambda seen, dummy: listing_calls(seen, STEP, source, hashed=False)
+                        if run_project else [])
+    install = read.required(STEP)
     wanted = list(settings)
     found = None
     if run_project:
-        catalog = Catalog(install, STEP, source,
-                          action.verbs(STEP, listing_calls(install, STEP, source, hashed=False)))
-        found = catalog.resolve(run_project)
+        found = Catalog(install, STEP, source, read.more).resolve(run_project)
         wanted.insert(0, {"section": CTEDIT, "key": "Run", "value": found.path})
     ini = install.ini
     for setting in settings:

@@ -51,6 +51,7 @@ class OperationAction(ActionBase):
         dummy, args = self.validate_argument_spec(argument_spec=self.argument_spec,
                                                   **self.argument_rules)
         host = task_vars.get("inventory_hostname", self._connection._play_context.remote_addr)
+        self.host_name = host  # what _install_memory keys this run's guesses by
         try:
             result.update(self.execute(args, task_vars))
         except OperationUnreachable as exc:

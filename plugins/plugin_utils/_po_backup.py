@@ -30,14 +30,13 @@ import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbError
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbCall, VerbError
 from ansible_collections.scada.redundancy.plugins.plugin_utils._argv import command_line
 from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import is_volatile, project_fingerprint
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._install_memory import read_install
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
     Install,
-    discovery_calls,
-    require_install,
     same_path,
 )
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_projects import (
@@ -64,27 +63,44 @@ class Saved(t.NamedTuple):
     sha256: str
 
 
+def _folder(install: Install, params: t.Mapping[str, t.Any]) -> str:
+    """Where the archive goes: ``destination``, else [CtEdit]Backup."""
+    folder = (params["destination"] or install.paths["backup"] or "").rstrip("\\")
+    if not folder:
+        raise OperationFailed(STEP, "no destination given and citect.ini names no [CtEdit]Backup "
+                                    "folder", "invalid_parameter")
+    return folder
+
+
+def _reading_calls(install: Install, params: t.Mapping[str, t.Any]) -> list[VerbCall]:
+    """What a backup reads once the install is known: the projects, the Config folder with
+    ``configuration_files``, and the site tool or an archive already under ``archive_name``."""
+    template = list(params["command_template"] or [])
+    named = f"{_folder(install, params)}\\{params['archive_name']}" if params["archive_name"] else ""
+    config = install.paths["config"] if params["configuration_files"] else None
+    calls = listing_calls(install, STEP, params["project_source"], hashed=True)
+    calls += [verbs.tree_list(config, sha256=True)] if config else []
+    if template:
+        calls.append(verbs.path_test(template[0]))
+    elif named:
+        calls.append(verbs.zip_list(named, sha256=True, read=(_archive.MANIFEST_NAME,)))
+    return calls
+
+
 def backup(action: t.Any, params: t.Mapping[str, t.Any], check: bool) -> dict[str, t.Any]:
     """Back up as ``params`` (the module's options) say; the module's result."""
     for option, problem in (("archive_name", _archive.file_name_problem),
                             ("destination", _archive.host_path_problem)):
         if params[option] and problem(params[option]):  # the archive stays in its folder
             raise OperationFailed(STEP, f"{option} {problem(params[option])}", "invalid_parameter")
-    install = require_install(STEP, action.verbs(STEP, discovery_calls()))
-    folder = (params["destination"] or install.paths["backup"] or "").rstrip("\\")
-    if not folder:
-        raise OperationFailed(STEP, "no destination given and citect.ini names no [CtEdit]Backup "
-                                    "folder", "invalid_parameter")
+    read = read_install(action, STEP, lambda found, dummy: _reading_calls(found, params),
+                        tolerate=("corrupt",))
+    install, values = read.required(STEP), read.more
+    folder = _folder(install, params)
     template = list(params["command_template"] or [])
     named = f"{folder}\\{params['archive_name']}" if params["archive_name"] else ""
     listing = listing_calls(install, STEP, params["project_source"], hashed=True)
     config = install.paths["config"] if params["configuration_files"] else None
-    calls = listing + ([verbs.tree_list(config, sha256=True)] if config else [])
-    if template:
-        calls.append(verbs.path_test(template[0]))
-    elif named:
-        calls.append(verbs.zip_list(named, sha256=True, read=(_archive.MANIFEST_NAME,)))
-    values = action.verbs(STEP, calls, tolerate=("corrupt",))
     catalog = Catalog(install, STEP, params["project_source"], values[:len(listing)])
     main = catalog.target(params["project"])
     closure = catalog.closure(main.name)

@@ -47,11 +47,8 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._citect_ini impor
 )
 from ansible_collections.scada.redundancy.plugins.plugin_utils._host_time import instant
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
-from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
-    CTEDIT,
-    discovery_calls,
-    require_install,
-)
+from ansible_collections.scada.redundancy.plugins.plugin_utils._install_memory import read_install
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import CTEDIT
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_projects import (
     Catalog,
     listing_calls,
@@ -90,10 +87,10 @@ class CompileRun:
     def prepare(self) -> dict[str, t.Any]:
         """Read the install, the projects and a leftover sidecar; the result of a run that
         compiled nothing (what check mode reports)."""
-        self.install = require_install(STEP, self.action.verbs(STEP, discovery_calls()))
-        values = self.action.verbs(STEP, listing_calls(
-            self.install, STEP, self.params["project_source"], hashed=True)
-            + [verbs.file_read(self.sidecar)])
+        read = read_install(self.action, STEP, lambda found, dummy: listing_calls(
+            found, STEP, self.params["project_source"], hashed=True)
+            + [verbs.file_read(f"{found.ini_path}{SIDECAR_SUFFIX}")])
+        self.install, values = read.required(STEP), read.more
         catalog = Catalog(self.install, STEP, self.params["project_source"], values[:-1])
         self.leftover = values[-1]
         self.project = catalog.target(self.params["project"])
@@ -107,7 +104,7 @@ class CompileRun:
 
     @property
     def sidecar(self) -> str:
-        return f"{self.install.ini_path}{SIDECAR_SUFFIX}"
+        return f"{self.install.ini_path}{SIDECAR_SUFFIX}"  # as read_install's guess names it
 
     @property
     def record(self) -> str | None:

@@ -1,12 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, scada.redundancy contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""po_info's document, read in two batches and decided here.
+"""po_info's document, read in at most two batches and decided here.
 
-The first batch reads the install (:mod:`._po_install`) and the runtime service; the second
-lists the projects (:mod:`._po_projects`) and, where the runtime may be running, asks it for
-its processes and live role through CtAPI (:mod:`._po_runtime_state`). The keys are the
-po_info module's RETURN.
+The first batch reads the install (:mod:`._po_install`) and the runtime service, and, where
+the host showed its install earlier in the run, the projects too (:mod:`._install_memory`);
+the second lists the projects (:mod:`._po_projects`) when they were not read yet and, where
+the runtime may be running, asks it for its processes and live role through CtAPI
+(:mod:`._po_runtime_state`). The keys are the po_info module's RETURN.
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _po_runtime_state as state
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
-    DISCOVERY_CALLS,
-    discovery_calls,
-    install_from,
-)
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbCall
+from ansible_collections.scada.redundancy.plugins.plugin_utils._install_memory import read_install
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import Install
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_projects import (
     Catalog,
     listing_calls,
@@ -31,10 +30,10 @@ STEP = "po_info"
 
 def read_po_info(action: t.Any, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     """The po_info document for checked options (``_power_operation.po_info_params``)."""
-    first = action.verbs(STEP, discovery_calls()
-                         + [verbs.service_list(patterns=params["runtime_service_pattern"])])
-    install = install_from(STEP, first)
-    service = _runtime_service(first[DISCOVERY_CALLS]["services"])
+    read = read_install(action, STEP, lambda found, first: _reading_calls(found, first, params),
+                        first=[verbs.service_list(patterns=params["runtime_service_pattern"])])
+    install = read.install
+    service = _runtime_service(read.first[0]["services"])
     facts: dict[str, t.Any] = {
         "installed": install is not None, "version": None, "ini_path": None, "bin_folder": None,
         "paths": {}, "run_project": None, "run_path": None, "projects": {}, "project_set": [],
@@ -48,25 +47,42 @@ def read_po_info(action: t.Any, params: t.Mapping[str, t.Any]) -> dict[str, t.An
         return facts
     facts.update(version=install.version, ini_path=install.ini_path,
                  bin_folder=install.paths["bin"], paths=install.paths, run_path=install.run_path)
-    stopped = service is not None and service["status"] != "Running"
-    if stopped:
+    if service is not None and service["status"] != "Running":
         facts["runtime"]["processes"] = state.service_states(params["processes"], service["status"])
         facts["redundancy"]["role"] = "offline"
-    calls = listing_calls(install, STEP, params["project_source"], params["fingerprints"])
-    components = state.probe_components(params["processes"], params["redundancy_component"])
-    probe = params["ctapi"] and not stopped
+    probe = _probes(params, service)
+    values = read.more
+    listed = len(listing_calls(install, STEP, params["project_source"], params["fingerprints"]))
+    catalog = Catalog(install, STEP, params["project_source"], values[:listed])
+    _projects(facts, catalog, params)
     if probe:
+        _runtime(facts, params, _components(params), values[listed], service_present=service is not None)
+    return facts
+
+
+def _probes(params: t.Mapping[str, t.Any], service: t.Mapping[str, t.Any] | None) -> bool:
+    """Whether the runtime is asked through CtAPI: when asked for, unless its service is stopped."""
+    return bool(params["ctapi"]) and not (service is not None and service["status"] != "Running")
+
+
+def _components(params: t.Mapping[str, t.Any]) -> list[str]:
+    return state.probe_components(params["processes"], params["redundancy_component"])
+
+
+def _reading_calls(install: Install, first: list[t.Any] | None,
+                   params: t.Mapping[str, t.Any]) -> list[VerbCall]:
+    """The projects and the CtAPI probe; once the runtime service is known (``first``), the
+    probe only where it runs. Before that (a remembered install), the probe goes along: a
+    runtime that turns out stopped answers it unconnected, and the answer is not used."""
+    calls = listing_calls(install, STEP, params["project_source"], params["fingerprints"])
+    service = _runtime_service(first[0]["services"]) if first is not None else None
+    if _probes(params, service):
         calls.append(state.probe_call(
-            params["ctapi_dll"] or state.default_dll(install.paths["bin"] or ""), components,
+            params["ctapi_dll"] or state.default_dll(install.paths["bin"] or ""), _components(params),
             cluster=params["cluster"], user=params["ctapi_user"],
             password=params["ctapi_password"], timeout=params["ctapi_timeout"],
             powershell=params["ctapi_powershell"]))
-    second = action.verbs(STEP, calls)
-    catalog = Catalog(install, STEP, params["project_source"], second[:len(second) - probe])
-    _projects(facts, catalog, params)
-    if probe:
-        _runtime(facts, params, components, second[-1], service_present=service is not None)
-    return facts
+    return calls
 
 
 def _runtime_service(services: t.Sequence[t.Mapping[str, t.Any]]) -> dict[str, t.Any] | None:

@@ -109,7 +109,11 @@ def install_from(step: str, values: t.Sequence[t.Any]) -> Install | None:
 
 def require_install(step: str, values: t.Sequence[t.Any]) -> Install:
     """:func:`install_from`, or a ``not_installed`` failure."""
-    install = install_from(step, values)
+    return installed(step, install_from(step, values))
+
+
+def installed(step: str, install: Install | None) -> Install:
+    """The install, or a ``not_installed`` failure when there is none."""
     if install is None:
         raise OperationFailed(step, "Power Operation is not installed on this host (no SCADA "
                                     "Installs registry key)", "not_installed")

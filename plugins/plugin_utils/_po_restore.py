@@ -25,14 +25,16 @@ import uuid
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import EVERY_CATEGORY, VerbError, first_failure
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import (
+    EVERY_CATEGORY,
+    VerbCall,
+    VerbError,
+    first_failure,
+)
 from ansible_collections.scada.redundancy.plugins.plugin_utils._fingerprint import is_volatile, project_fingerprint
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
-from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import (
-    Install,
-    discovery_calls,
-    require_install,
-)
+from ansible_collections.scada.redundancy.plugins.plugin_utils._install_memory import read_install
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import Install
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_projects import (
     PREVIOUS_COPIES,
     Catalog,
@@ -55,14 +57,14 @@ def restore(action: t.Any, params: t.Mapping[str, t.Any], check: bool) -> dict[s
     if params["archive"] and _archive.host_path_problem(params["archive"]):
         raise OperationFailed(STEP, f"archive {_archive.host_path_problem(params['archive'])}",
                               "invalid_parameter")
-    install = require_install(STEP, action.verbs(STEP, discovery_calls()))
     if params["state"] == "rolled_back":
-        return _roll_back(action, install, params, check)
+        read = read_install(action, STEP, lambda found, dummy: _roll_back_calls(found, params))
+        return _roll_back(action, read.required(STEP), params, read.more, check)
+    read = read_install(action, STEP, lambda found, dummy: _reading_calls(found, params),
+                        tolerate=("corrupt",))
+    install, values = read.required(STEP), read.more
     listing = listing_calls(install, STEP, params["project_source"], hashed=True)
     config = install.paths["config"] if params["configuration_files"] else None
-    values = action.verbs(STEP, listing + [
-        verbs.zip_list(params["archive"], sha256=True, read=(_archive.MANIFEST_NAME,))]
-        + ([verbs.tree_list(config, sha256=True)] if config else []), tolerate=("corrupt",))
     catalog = Catalog(install, STEP, params["project_source"], values[:len(listing)])
     main = catalog.target(params["project"])
     _refuse_protected([main.name], "the current project")
@@ -229,11 +231,25 @@ def _apply(action: t.Any, install: Install, catalog: Catalog, params: t.Mapping[
                                   "verify_failed")
 
 
+def _reading_calls(install: Install, params: t.Mapping[str, t.Any]) -> list[VerbCall]:
+    """What a restore reads once the install is known: the projects (hashed), the archive's
+    entries (hashed, the manifest read) and with ``configuration_files`` the Config folder."""
+    config = install.paths["config"] if params["configuration_files"] else None
+    return (listing_calls(install, STEP, params["project_source"], hashed=True)
+            + [verbs.zip_list(params["archive"], sha256=True, read=(_archive.MANIFEST_NAME,))]
+            + ([verbs.tree_list(config, sha256=True)] if config else []))
+
+
+def _roll_back_calls(install: Install, params: t.Mapping[str, t.Any]) -> list[VerbCall]:
+    """What a roll-back reads: the projects, and the projects folder (its .previous copies)."""
+    return (listing_calls(install, STEP, params["project_source"], hashed=False)
+            + [verbs.tree_list(install.user_folder(STEP))])
+
+
 def _roll_back(action: t.Any, install: Install, params: t.Mapping[str, t.Any],
-               check: bool) -> dict[str, t.Any]:
+               values: list[t.Any], check: bool) -> dict[str, t.Any]:
     """Put '<Project>.previous' back for the target and its (selected) included projects."""
     listing = listing_calls(install, STEP, params["project_source"], hashed=False)
-    values = action.verbs(STEP, listing + [verbs.tree_list(install.user_folder(STEP))])
     catalog = Catalog(install, STEP, params["project_source"], values[:len(listing)])
     main = catalog.target(params["project"])
     _refuse_protected([main.name], "the current project")
