@@ -65,14 +65,19 @@ class ActionModule(OperationAction):
         state = args["state"]
         target = STOPPED if state == "stopped" else RUNNING
         started = self.clock.now()
-        service = runtime.locate()
-        first, changed, action = None, False, None
-        if state:
-            action = _ACTIONS[state]
-            changed, first = runtime.control(action, service, args["timeout"],
-                                             bool(self._task.check_mode))
-            if changed and self._task.check_mode:
-                return _result(Outcome(first, {}, 0), changed, action, started, self.clock)
+        first, changed, action = None, False, _ACTIONS.get(state) if state else None
+        check = bool(self._task.check_mode)
+        # A restart or a wait for a service the host showed earlier in the run needs no locate.
+        recalled = state in (None, "restarted") and not check and runtime.recall()
+        if recalled and action:
+            changed, first = runtime.restart_remembered(args["timeout"])
+            recalled = changed
+        if not recalled:
+            service = runtime.locate()
+            if action:
+                changed, first = runtime.control(action, service, args["timeout"], check)
+                if changed and check:
+                    return _result(Outcome(first, {}, 0), changed, action, started, self.clock)
 
         try:
             outcome = wait_for_processes(

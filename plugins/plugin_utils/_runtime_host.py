@@ -7,15 +7,22 @@
 and CtApi.dll (``<BinFolder>\\CtApi.dll`` of the install the registry names, unless given);
 ``control`` acts on the service and reads the states it leaves, in one batch; ``watch`` is one
 long poll on the host. What the answers mean is decided here and in :mod:`._po_runtime_state`.
+
+Where the host showed this module its service and DLL earlier in the run, for the same
+options (``_host_memory``), ``locate`` is not needed: a wait starts with its long poll, and a
+restart sends its control calls for a Running service with the service's own reading, which
+proves the guess (Windows refuses to stop a service that is not running, so a wrong guess
+changes nothing and is followed by the ordinary ``locate`` and ``control``).
 """
 
 from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.scada.redundancy.plugins.plugin_utils import _host_memory
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _po_runtime_state as state
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import Repeat
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import Repeat, first_failure
 from ansible_collections.scada.redundancy.plugins.plugin_utils._host_info import PO_INSTALLS_KEY
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._services import (
@@ -50,6 +57,9 @@ class RuntimeHost:
         self._digest = ""
         self.service_name = service_name
         self.dll = str(self._ctapi.get("dll") or "")
+        self._asked = {"service_name": service_name, "patterns": self._patterns, "dll": self.dll}
+        self._bin: str | None = None  # the BinFolder the DLL came from, when it came from one
+        self._unproved = False  # a recalled DLL the registry has not confirmed yet
 
     def locate(self) -> dict[str, t.Any]:
         """The runtime service's record; finds the service and the DLL first."""
@@ -66,8 +76,53 @@ class RuntimeHost:
                 raise OperationFailed(STEP_LOCATE, "Power Operation is not installed on this "
                                                    "host (no SCADA Installs registry key)",
                                       "not_installed")
-            self.dll = state.default_dll(subkeys[0]["values"]["BinFolder"])
+            self._bin = subkeys[0]["values"]["BinFolder"]
+            self.dll = state.default_dll(self._bin)
+        _host_memory.remember(self._action, "runtime", {"asked": self._asked, "service": self.service_name,
+                                                        "dll": self.dll, "bin": self._bin})
         return service_record(service)
+
+    def recall(self) -> bool:
+        """Take the service and DLL the host showed for the same options earlier in the run."""
+        record = _host_memory.recall(self._action, "runtime")
+        if not record or record.get("asked") != self._asked:
+            return False
+        self.service_name, self.dll, self._bin = record["service"], record["dll"], record["bin"]
+        self._unproved = self._bin is not None
+        return True
+
+    def _bin_call(self) -> list[_verbs.VerbCall]:
+        """The registry read that proves a recalled DLL, while it is unproved."""
+        return [_verbs.registry_subkeys(PO_INSTALLS_KEY, ("BinFolder",))] if self._unproved else []
+
+    def _prove_bin(self, installs: t.Mapping[str, t.Any]) -> bool:
+        """Whether the recalled DLL is the install's; the DLL is corrected when it is not."""
+        subkeys = installs["subkeys"]
+        found = subkeys[0]["values"]["BinFolder"] if subkeys else None
+        self._unproved = False
+        if found == self._bin:
+            return True
+        self._bin, self.dll = found, state.default_dll(found or "")
+        return False
+
+    def restart_remembered(self, timeout: float) -> tuple[bool, dict[str, t.Any] | None]:
+        """(restarted, the states after, None when they must be read again) for a recalled
+        service assumed Running; (False, None) when it was not, and nothing was done."""
+        name = self.service_name
+        head = [_verbs.service_list(names=[name]), *self._bin_call()]
+        calls = [_verbs.service_control(name, "stop"), _verbs.service_wait(name, STOPPED, timeout),
+                 _verbs.service_control(name, "start"), _verbs.service_wait(name, RUNNING, timeout)]
+        values = self._action.verbs(STEP_CONTROL, [*head, *calls, *self._reading(RUNNING)],
+                                    tolerate=("service_error",))
+        self._one_service(values[0]["services"])  # still there, by that name
+        failed = first_failure(values)
+        if failed is not None:
+            if failed == len(head):  # the stop was refused: the service was not Running
+                return False, None
+            raise OperationFailed(STEP_CONTROL, values[failed].msg, values[failed].category)
+        if len(head) > 1 and not self._prove_bin(values[1]):
+            return True, None  # the install moved: the probe asked the wrong DLL
+        return True, self._observation(values[len(head) + len(calls):])
 
     def control(self, action: str, service: t.Mapping[str, t.Any], timeout: float,
                 check_mode: bool) -> tuple[bool, dict[str, t.Any]]:
@@ -91,9 +146,12 @@ class RuntimeHost:
     def watch(self, known: dict | None, max_wait: float, target: str) -> dict[str, t.Any]:
         """One long poll: the states once they differ from the last answer, or after max_wait."""
         repeat = Repeat(self._digest, max_wait, self._poll_interval) if known and self._digest else None
-        answer = self._action.batch(STEP_WATCH, self._reading(target), repeat)
-        self._digest = answer.digest
-        return {**self._observation(answer.values), "waited": answer.waited}
+        proving = self._bin_call()
+        answer = self._action.batch(STEP_WATCH, [*proving, *self._reading(target)], repeat)
+        if proving and not self._prove_bin(answer.values[0]):
+            return self.watch(None, max_wait, target)  # read again with the install's DLL
+        self._digest = answer.digest if not proving else ""
+        return {**self._observation(answer.values[len(proving):]), "waited": answer.waited}
 
     def _reading(self, target: str) -> list[_verbs.VerbCall]:
         """The service, and (unless waiting for it to stop) the processes through CtAPI."""
