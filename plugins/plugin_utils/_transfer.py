@@ -26,7 +26,13 @@ import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _archive
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import EVERY_CATEGORY, RunVerbs, VerbError, first_failure
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import (
+    EVERY_CATEGORY,
+    RunVerbs,
+    VerbCall,
+    VerbError,
+    first_failure,
+)
 
 DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024
 MIN_CHUNK_SIZE = 64 * 1024
@@ -70,6 +76,7 @@ class RemoteFile:
         self.path = path
         self.label = label
         self._partial = path + PARTIAL_SUFFIX
+        self._checked: list[t.Any] | None = None  # what the last chunk's batch read for commit
 
     def facts(self, partial: bool = False) -> Facts:
         """Whether the file exists, its size and SHA-256; with ``partial``, the partial file's."""
@@ -93,19 +100,28 @@ class RemoteFile:
                                 f"damaged", "chunk_corrupt")
         return data, int(found["size"])
 
-    def append(self, offset: int, data: bytes) -> None:
+    def append(self, offset: int, data: bytes, last: bool = False, validate: bool = False) -> None:
+        """Add a chunk to the partial file; with ``last``, the same batch reads what
+        :meth:`commit` checks (one PowerShell fewer)."""
         calls = [verbs.dir_create(ntpath.dirname(self.path))] if offset == 0 else []
         calls.append(verbs.file_append(self._partial, offset, base64.b64encode(data).decode("ascii"),
                                        hashlib.sha256(data).hexdigest()))
-        self._run("write the archive", calls)
+        checks = self._check_calls(validate) if last else []
+        found = self._run("write the archive", calls + checks, tolerate=("corrupt",) if checks else ())
+        self._checked = found[len(calls):] if checks else None
+
+    def _check_calls(self, validate: bool) -> list[VerbCall]:
+        calls = [verbs.file_hash(self._partial)]
+        if validate:
+            calls.append(verbs.zip_list(self._partial, sha256=True, read=[_archive.MANIFEST_NAME]))
+        return calls
 
     def commit(self, size: int, sha256: str, validate: bool) -> str:
         """Prove the partial file (and with ``validate`` the archive) and give it the final
         name; a partial file that fails is removed. Its SHA-256."""
-        calls = [verbs.file_hash(self._partial)]
-        if validate:
-            calls.append(verbs.zip_list(self._partial, sha256=True, read=[_archive.MANIFEST_NAME]))
-        found = self._run("check the archive", calls, tolerate=("corrupt",))
+        found = self._checked or self._run("check the archive", self._check_calls(validate),
+                                           tolerate=("corrupt",))
+        self._checked = None
         whole = found[0]
         if not whole["exists"]:
             raise TransferError(f"{self.label}: {self._partial} is gone", "not_found")
@@ -176,7 +192,8 @@ class LocalFile:
             handle.seek(offset)
             return handle.read(length), os.fstat(handle.fileno()).st_size
 
-    def append(self, offset: int, data: bytes) -> None:
+    def append(self, offset: int, data: bytes, last: bool = False, validate: bool = False) -> None:
+        del last, validate  # commit reads the local file itself
         if offset == 0:
             os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
             mode = "wb"
@@ -221,10 +238,12 @@ def copy(source: Source, destination: Destination, *, chunk_size: int = DEFAULT_
     :raises TransferError: the source is missing, changed during the copy, or a checksum
         failed; a verb failure on either end propagates as it is.
     """
-    src = source.facts()
+    # The two ends are asked at once: each is its own host (or the controller).
+    with concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="archive-facts") as pool:
+        asked = pool.submit(source.facts), pool.submit(destination.facts, True)
+        src, dst = asked[0].result(), asked[1].result()
     if not src.exists or src.size is None or src.sha256 is None:
         raise TransferError(f"{source.label}: {source.path} does not exist", "not_found")
-    dst = destination.facts(partial=True)
     if dst.exists and dst.size == src.size and dst.sha256 == src.sha256:
         return CopyResult(False, src.size, src.sha256)
     if check_mode:
@@ -237,7 +256,7 @@ def copy(source: Source, destination: Destination, *, chunk_size: int = DEFAULT_
             if size != src.size or len(data) != min(chunk_size, src.size - offset):
                 raise TransferError(f"{source.label}: {source.path} changed during the copy "
                                     f"({src.size} bytes, now {size})", "source_changed")
-            destination.append(offset, data)
+            destination.append(offset, data, last=offset + len(data) >= src.size, validate=validate)
             offset += len(data)
             chunks += 1
             if progress is not None:
