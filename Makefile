@@ -66,7 +66,7 @@ GRSTUB_SRC := tests/grstub/ArchestrA.GRAccess.cs
 GRHELPER_OUT := $(ROOT)/build/grhelper
 KEEP_SANITY_TREE ?=
 
-.PHONY: help deps venv collection test pytest sanity lint molecule ps1-check grhelper-check changelog-lint demo bench bench-smoke requirements clean distclean ee-context matrix awx-check
+.PHONY: help deps venv collection test pytest sanity lint molecule ps1-check grhelper-check changelog-lint demo bench bench-smoke requirements clean distclean ee-context matrix awx-check conformance
 
 help:
 	@cat <<'EOF'
@@ -81,6 +81,7 @@ help:
 	make awx-check       install awx.awx (build/awx-collections), syntax-check and lint the AWX-as-code playbook (awx/)
 	make molecule        molecule test --all: the redundant update's scenarios against plant twins (extensions/molecule/)
 	make sanity          ansible-test sanity --python $(PY_VERSION) on the built collection, no Docker
+	make conformance     INVENTORY=inventory.winrm: the agent's conformance suite on your Windows hosts (docs/windows-lab.md); TARGETS=...
 	make lint            ansible-lint (profile production) over $(or $(LINT_PATHS),roles/ playbooks/ extensions/molecule/)
 	make ps1-check       tree-sitter syntax check of every *.ps1 under plugins/
 	make grhelper-check  compile the GRAccess helper (C# 5, x86) against the GRAccess stub
@@ -236,6 +237,26 @@ sanity: venv
 	env -u ANSIBLE_COLLECTIONS_PATH PATH="$(VENV)/bin:$$PATH" \
 	    $(VENV)/bin/ansible-test sanity --python $(PY_VERSION) --requirements --color no $(SANITY_ARGS)
 	echo "== sanity passed in $$((SECONDS - start))s"
+
+# The agent's conformance suite (tests/integration/targets, docs/windows-lab.md) against the
+# Windows hosts of INVENTORY, an ansible-test inventory.winrm file; TARGETS picks targets or
+# alias groups (default: the Windows-only verbs). The collection is built and unpacked into a
+# temporary tree, as ansible-test runs from ansible_collections/<namespace>/<name>.
+CONFORMANCE_TARGETS ?= scada/conformance/windows/
+conformance: venv
+	@test -n "$(INVENTORY)" || { echo "conformance: give INVENTORY=<path of an inventory.winrm file>" >&2; exit 2; }
+	inventory=$$(realpath "$(INVENTORY)")
+	tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/scada-conformance.XXXXXX")
+	trap 'rm -rf "$$tmp"' EXIT
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path "$$tmp/dist" . >/dev/null
+	dest="$$tmp/ansible_collections/scada/redundancy"
+	mkdir -p "$$dest/tests/integration"
+	tar -xzf "$$tmp"/dist/scada-redundancy-*.tar.gz -C "$$dest"
+	cp -r tests/integration/targets "$$dest/tests/integration/"
+	cd "$$dest"
+	env -u ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATH="$$tmp" \
+	    $(VENV)/bin/ansible-test windows-integration --local --color no --inventory "$$inventory" \
+	    $(if $(TARGETS),$(TARGETS),$(CONFORMANCE_TARGETS)) $(CONFORMANCE_ARGS)
 
 demo: venv collection
 	@if [ ! -f tools/demo.py ]; then echo "demo: tools/demo.py is not written yet" >&2; exit 1; fi

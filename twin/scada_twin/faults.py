@@ -21,10 +21,14 @@ KINDS = {
     "quota": "the next Command answers WS-Man fault 0x803381A6 (quota exceeded)",
     "busy": "the next Send answers WS-Man fault 170 (busy)",
     "disk_full": "writes on the host's file system fail with 'not enough space'",
-    "corrupt_transfer": "a chunk of a file sent to the host (archive_write) arrives with one "
+    "corrupt_transfer": "a chunk of a file sent to the host (file_append) arrives with one "
                         "byte changed after the sender took its SHA-256 (consumed once per "
                         "chunk)",
-    "operation_fails": "the named operation (`operation`) fails with `message`",
+    "operation_fails": "the named step (`operation`) fails with `message`",
+    "verb_breaks_contract": "every answer of the named verb (`verb`) has each value changed "
+                            "(text gains a character, numbers grow by one, true and false "
+                            "swap): a host that breaks the verb's contract, for proving that "
+                            "the conformance suite notices",
     # Power Operation (see scada_twin.power_operation): without `project` / `process` a fault
     # matches every project / process.
     "compile_error": "compiling `project` (or a project including it) reports `messages`: a "

@@ -143,6 +143,21 @@ def _run_repeated(host: "Host", context: VerbContext, scripts: dict[str, str],
     return {"results": results, "digest": digest, "waited": round(waited, 3)}
 
 
+def _broken(value: Any) -> Any:
+    """A verb's value with every leaf changed (the ``verb_breaks_contract`` fault)."""
+    if isinstance(value, dict):
+        return {key: _broken(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_broken(item) for item in value]
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value + 1
+    if isinstance(value, str):
+        return value + "~"
+    return value
+
+
 def _write_record(host: "Host", path: str, document: dict[str, Any]) -> None:
     """The core's Write-AgentRecord: the file replaced whole, its folder created."""
     host.fs.mkdir(path.rsplit("\\", 1)[0])
@@ -165,7 +180,10 @@ def _run_calls(host: "Host", context: VerbContext, scripts: dict[str, str],
             if verb not in scripts:
                 raise VerbError(f"verb {verb} was not sent", "protocol")
             bound = binding.bind(binding.parse_param_block(scripts[verb]), args, verb)
-            results.append({"ok": True, "value": VERBS[verb](context, **bound)})
+            value = VERBS[verb](context, **bound)
+            if host.faults.active(host.name, "verb_breaks_contract", verb=verb) is not None:
+                value = _broken(value)
+            results.append({"ok": True, "value": value})
         except binding.BindingError as exc:
             results.append({"ok": False, "msg": str(exc), "category": None,
                             "type": binding.EXCEPTION_TYPE})

@@ -93,6 +93,10 @@ def file_append(ctx: VerbContext, path: str, offset: int, base64: str, sha256: s
                         f"{digest}); it was not written", "chunk_corrupt")
     if offset and not fs.is_file(path):
         raise VerbError(f"{path} does not exist to continue at offset {offset}", "offset_mismatch")
+    parent = path.rstrip("\\").rpartition("\\")[0]
+    if parent and not fs.is_dir(parent):  # FileStream creates no folder
+        raise VerbError(f"Could not find a part of the path '{path}'.", None,
+                        "System.IO.DirectoryNotFoundException")
     current = fs.size(path) if offset else 0  # the size only: reading would copy the file
     if current != offset:
         raise VerbError(f"{path} holds {current} bytes, not {offset}", "offset_mismatch")

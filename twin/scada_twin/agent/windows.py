@@ -305,7 +305,14 @@ def file_write(ctx: VerbContext, path: str, base64: str) -> dict[str, Any]:
 
 
 def path_remove(ctx: VerbContext, path: str) -> dict[str, Any]:
-    """Remove-Item -Recurse -Force (Microsoft, "Remove-Item")."""
+    """Remove-Item -Recurse -Force, on a file system path or a registry provider path (a key
+    and its subkeys) (Microsoft, "Remove-Item"; about_Providers)."""
+    if _provider_path(path):
+        registry = ctx.host.registry
+        if not registry.key_exists(path):
+            return {"removed": False}
+        registry.delete_key(path, recurse=True)
+        return {"removed": True}
     fs = ctx.host.fs
     if not fs.exists(path):
         return {"removed": False}
