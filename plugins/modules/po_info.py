@@ -233,13 +233,13 @@ po_info:
           type: bool
         compiled_fingerprint:
           description:
-            - The set fingerprint M(scada.redundancy.project_compile) compiled, while the
-              compiled databases are still the ones that compile wrote; else null.
+            - The set fingerprint M(scada.redundancy.project_compile) compiled, while no
+              compiled database (C(*.RDB)) is newer than its record; else null.
           type: str
         compiled_at:
           description:
-            - When M(scada.redundancy.project_compile) recorded that compile (UTC, round-trip
-              format); null with RV(po_info.projects.compiled_fingerprint). A runtime whose
+            - When M(scada.redundancy.project_compile) recorded that compile, right after it
+              (UTC, round-trip format); null with RV(po_info.projects.compiled_fingerprint). A runtime whose
               service started earlier (C(started) in RV(po_info.runtime.service)) does not run it yet.
           type: str
         fingerprint:

@@ -37,11 +37,13 @@ description:
     (O(hook_wait) passed) the messages decide; without either the task fails with category
     C(compile_unknown).
   - After a successful compile the set fingerprint compiled is recorded for
-    M(scada.redundancy.po_info) in C(<[CtEdit]Data>\scada.redundancy\compiled\<project>.json);
-    a failed compile removes that record.
+    M(scada.redundancy.po_info) in C(<[CtEdit]Data>\scada.redundancy\compiled\<project>.json),
+    written by the compile's own batch; it counts while no compiled database is newer, and a
+    failed compile removes it.
   - B(Lost connection.) Each compile keeps a run record on the host,
     C(<[CtEdit]Data>\scada.redundancy\compile-runs\<run id>.json) (running, with the id and
-    start time of the PowerShell process compiling, then its answer). If the connection drops while the host compiles,
+    start time of the PowerShell process compiling, then its answer); the next compile removes
+    it. If the connection drops while the host compiles,
     the module reconnects (for up to O(timeout) seconds) and reports the outcome of that same
     run from its record, waiting while it still runs; it compiles again only when the record
     shows the compile never started, or that the process running it is gone (ended with the

@@ -13,11 +13,14 @@ put back byte for byte afterwards, also when the compile fails or times out. The
 messages (Type, Record, Name, Field, Table, Error, Context) are read from ``messages_file`` in
 the project folder, a dBASE table or text lines ``Type | Record | ... | Context``.
 
-Batches: the install (1), the projects with their hashes and a leftover sidecar (2), then the
-compile itself (3): the hook's folder, sidecar, hooked citect.ini, ``gb_compile``, the hook's file, the project
-folder, citect.ini put back. Batch 3 leaves a record on the host, so a controller that lost
-the connection learns what became of it (:meth:`CompileRun.learn`). Last (4): the compiled
-marker po_info reads (``_po_projects``), and the records removed.
+Batches: the install with the projects (their hashes), a leftover sidecar and earlier compile
+records (one batch where the host showed its install earlier in the run, else two:
+``_install_memory``), then the compile itself: the hook's folder, sidecar, hooked citect.ini,
+``gb_compile``, the hook's file, the project folder, citect.ini put back, and last the compiled
+marker po_info reads (``_po_projects``: it counts while no compiled database is newer) and the
+earlier records removed. The compile batch leaves its record on the host, so a controller that
+lost the connection learns what became of it (:meth:`CompileRun.learn`). A compile that did not
+succeed removes the marker in one more batch.
 """
 
 from __future__ import annotations
@@ -48,11 +51,10 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._citect_ini impor
 from ansible_collections.scada.redundancy.plugins.plugin_utils._host_time import instant
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 from ansible_collections.scada.redundancy.plugins.plugin_utils._install_memory import read_install
-from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import CTEDIT
+from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import CTEDIT, Install
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_projects import (
     Catalog,
     listing_calls,
-    outputs_signature,
 )
 
 STEP = "project_compile"
@@ -69,7 +71,7 @@ _UNSAFE_IN_HOOK = set('"%^!')
 _FRESH_SLACK = datetime.timedelta(seconds=2)
 _MESSAGES_MAX_BYTES = 16 * 1024 * 1024
 #: Which call of the compile batch answers what.
-_COMPILE, _HOOK, _FOLDER, _RESTORE = 3, 4, 5, 6
+_COMPILE, _HOOK, _FOLDER, _RESTORE, _MARKER = 3, 4, 5, 6, 9
 
 
 class CompileRun:
@@ -87,12 +89,14 @@ class CompileRun:
     def prepare(self) -> dict[str, t.Any]:
         """Read the install, the projects and a leftover sidecar; the result of a run that
         compiled nothing (what check mode reports)."""
-        read = read_install(self.action, STEP, lambda found, dummy: listing_calls(
-            found, STEP, self.params["project_source"], hashed=True)
-            + [verbs.file_read(f"{found.ini_path}{SIDECAR_SUFFIX}")])
+        read = read_install(self.action, STEP, lambda found, dummy: _reading_calls(found, self.params))
         self.install, values = read.required(STEP), read.more
-        catalog = Catalog(self.install, STEP, self.params["project_source"], values[:-1])
-        self.leftover = values[-1]
+        listed = len(listing_calls(self.install, STEP, self.params["project_source"], hashed=True))
+        catalog = Catalog(self.install, STEP, self.params["project_source"], values[:listed])
+        self.leftover = values[listed]
+        runs = self.install.records_path(RUNS_FOLDER)
+        self.earlier_records = [f"{runs}\\{e['path']}" for e in values[listed + 1]["entries"]
+                                if not e["dir"]] if runs else []
         self.project = catalog.target(self.params["project"])
         self.projects = catalog.closure(self.project.name)
         self.fingerprint = catalog.set_fingerprint(self.projects)
@@ -165,6 +169,8 @@ class CompileRun:
                                     expect_sha256=hashlib.sha256(self.hooked).hexdigest()),
             verbs.path_remove(self.sidecar),
             verbs.path_remove(self.hook_file),
+            *([verbs.file_write_atomic(self.marker_path, self._marker())] if self.marker_path else []),
+            *[verbs.path_remove(path) for path in self.earlier_records],
         ]
 
     def _put_hooks_back(self) -> None:
@@ -210,7 +216,8 @@ class CompileRun:
                                         f"compile hook nor '{self.project.path}\\"
                                         f"{self.params['messages_file']}' reported its outcome",
                                   "compile_unknown")
-        self._record(result["success"], files, compiled["finished"])
+        written = len(values) > _MARKER and isinstance(values[_MARKER], dict)
+        self._record(result["success"], written)
         return result
 
     def _messages(self, files: t.Mapping[str, t.Mapping[str, t.Any]],
@@ -223,21 +230,18 @@ class CompileRun:
             return [], False
         return parse_messages(base64.b64decode(entry["base64"]), self.install.ansi), True
 
-    def _record(self, success: bool, files: t.Mapping[str, t.Mapping[str, t.Any]],
-                finished: str) -> None:
-        """The marker po_info reads (removed after a failed compile), and the run records,
-        whose answer is in hand, removed."""
-        calls = []
-        if self.marker_path:
-            calls.append(verbs.file_write_atomic(self.marker_path, _b64(json.dumps({
-                "project": self.project.name, "set_fingerprint": self.fingerprint,
-                "projects": self.projects, "outputs_signature": outputs_signature(files),
-                "compiled_at": finished}).encode("utf-8"))) if success
-                else verbs.path_remove(self.marker_path))
-        if self.record:
-            calls.append(verbs.path_remove(ntpath.dirname(self.record)))
-        if calls:
-            self.action.verbs(STEP, calls)
+    def _marker(self) -> str:
+        """The marker's content (base64): what was compiled; its write time is when."""
+        return _b64(json.dumps({"project": self.project.name, "set_fingerprint": self.fingerprint,
+                                "projects": self.projects}).encode("utf-8"))
+
+    def _record(self, success: bool, written: bool) -> None:
+        """The marker po_info reads: written by the compile batch; written here when that batch
+        stopped before it (citect.ini edited meanwhile), removed when the compile failed."""
+        if not self.marker_path or (success and written):
+            return
+        self.action.verbs(STEP, [verbs.file_write_atomic(self.marker_path, self._marker()) if success
+                                 else verbs.path_remove(self.marker_path)])
 
     # -- after a lost connection -----------------------------------------------------------
     def learn(self, wait: float) -> tuple[str, dict[str, t.Any] | None]:
@@ -269,6 +273,14 @@ class CompileRun:
             self._put_hooks_back()
             raise
         return "done", self._finish(values)
+
+
+def _reading_calls(install: Install, params: t.Mapping[str, t.Any]) -> list[VerbCall]:
+    """The projects (hashed), a leftover sidecar, and the records earlier compiles left."""
+    runs = install.records_path(RUNS_FOLDER)
+    return (listing_calls(install, STEP, params["project_source"], hashed=True)
+            + [verbs.file_read(f"{install.ini_path}{SIDECAR_SUFFIX}")]
+            + ([verbs.tree_list(runs)] if runs else []))
 
 
 def parse_messages(data: bytes, ansi: str) -> list[dict[str, t.Any]]:

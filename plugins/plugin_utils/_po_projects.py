@@ -12,9 +12,11 @@ that are no project are kept as written, so a compile can report them.
 
 Compiled state: a project is compiled while compiled databases (``*.RDB``) are in its folder.
 The product records no fingerprint of what was compiled, so project_compile writes a marker
-``<[CtEdit]Data>\\scada.redundancy\\compiled\\<project>.json`` with the set fingerprint it compiled
-and a signature of the ``*.RDB`` files; the marker counts only while that signature holds (a
-later compile from the GUI invalidates it).
+``<[CtEdit]Data>\\scada.redundancy\\compiled\\<project>.json`` with the set fingerprint it compiled,
+right after the compile in the same batch; the marker counts only while no compiled database
+(``*.RDB``) is newer than it (a later compile from the GUI, or a restore, invalidates it), and
+its write time is when the project was compiled. A marker of an older collection carries a
+signature of the databases instead, and counts while that signature holds.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs as 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import VerbCall
 from ansible_collections.scada.redundancy.plugins.plugin_utils._citect_ini import text_lines
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
+from ansible_collections.scada.redundancy.plugins.plugin_utils._host_time import instant
 from ansible_collections.scada.redundancy.plugins.plugin_utils._po_install import Install, same_path
 from ansible_collections.scada.redundancy.plugins.plugin_utils._wildcard import like
 
@@ -176,10 +179,19 @@ class Catalog:
             marker = json.loads(base64.b64decode(entry["base64"]))
         except ValueError:
             return None
-        if not isinstance(marker, dict) or marker.get("outputs_signature") != \
-                outputs_signature(project.files):
+        if not isinstance(marker, dict):
             return None
-        return marker
+        if "outputs_signature" in marker:  # an older collection's marker
+            valid = marker["outputs_signature"] == outputs_signature(project.files)
+        else:
+            try:
+                written = instant(str(entry["modified"]))
+                valid = all(instant(str(e["modified"])) <= written
+                            for path, e in project.files.items() if _compiled_output(path))
+            except ValueError:
+                valid = False
+            marker.setdefault("compiled_at", entry["modified"])
+        return marker if valid else None
 
     def marker_path(self, project: Project) -> str | None:
         return self.install.records_path(MARKER_FOLDER, f"{project.name.lower()}.json")

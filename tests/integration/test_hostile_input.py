@@ -35,6 +35,8 @@ POWER_OPERATION = [
     hostile.Target("runtime", "po-b", {"state": "started", **FAST_WAIT}),
     hostile.Target("notifications", "po-b", {"state": "maintenance", "timeout": 10}),
     hostile.Target("po_setup", "po-b", {"run_project": "PlantProject"}),
+    hostile.Target("agent_verbs", "po-b", {"calls": [{"verb": "path_test", "args": {"path": "D:\\Backups"}}],
+                                           "tolerate": True}),
 ]
 SYSTEM_PLATFORM = [
     hostile.Target("galaxy_info", "gr", base_args(), check_mode=False),

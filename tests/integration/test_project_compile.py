@@ -60,6 +60,31 @@ def test_compiles_every_time_and_records_what_it_compiled(plant, tmp_path):
     assert not plant.hosts["po-a"].fs.exists(po.spec.ini_path + ".scada-redundancy-hooks.json")
 
 
+def test_the_record_counts_until_a_compiled_database_is_newer(plant, tmp_path):
+    host = plant.hosts["po-a"]
+    po = host.power_operation
+    runs = f"{po.spec.folders['data']}\\scada.redundancy\\compile-runs"
+    first = _run(plant, tmp_path)
+    assert first.rc == 0, first.output
+    kept = host.fs.listdir(runs)
+    assert len(kept) == 1  # the run's record stays until the next compile
+    second = _run(plant, tmp_path)
+    facts = second.task("facts")["result"]["po_info"]["projects"]["PlantProject"]
+    assert facts["compiled_fingerprint"] == second.task("compile")["result"]["fingerprint"]
+    assert facts["compiled_at"]
+    assert host.fs.listdir(runs) != kept and len(host.fs.listdir(runs)) == 1
+    # A compile made another way (Graphics Builder by hand) writes newer databases.
+    project = f"{po.spec.folders['user']}\\PlantProject"
+    rdb = next(name for name in host.fs.listdir(project) if name.lower().endswith(".rdb"))
+    host.fs.write(f"{project}\\{rdb}", host.fs.read(f"{project}\\{rdb}") + b"x")
+    play = tmp_path / "facts.yml"
+    play.write_text("- hosts: po-a\n  gather_facts: false\n  tasks:\n    - name: facts\n"
+                    "      scada.redundancy.po_info: {ctapi: false}\n", encoding="utf-8")
+    later = run_playbook(play, inventory(plant, tmp_path / "inventory.yml"), tmp_path)
+    facts = later.task("facts")["result"]["po_info"]["projects"]["PlantProject"]
+    assert facts["compiled"] is True and facts["compiled_fingerprint"] is None
+
+
 def test_injected_errors_fail_the_task_with_the_messages(plant, tmp_path):
     before = _ini(plant)
     plant.inject("po-a", "compile_error", project="Site_Include", messages=[
