@@ -23,7 +23,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import (
 READ_ONLY_VERBS = frozenset({
     "file_hash", "file_read", "file_read_range", "file_wait", "gb_projects", "host_facts",
     "path_test", "process_get", "process_wait", "registry_get", "registry_subkeys",
-    "service_list", "service_wait", "tree_list", "volume_get", "zip_list"})
+    "service_list", "service_wait", "tree_list", "volume_get", "wsman_get", "zip_list"})
 
 
 class ActionModule(OperationAction):

@@ -17,11 +17,11 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
 from ansible_collections.scada.redundancy.plugins.plugin_utils._notifications import (
+    DEFAULT_PATTERNS,
     maintenance,
     restore,
 )
 
-DEFAULT_PATTERNS = ["Event Notification Module*"]
 DEFAULT_STATE_PATH = "C:\\ProgramData\\scada.redundancy\\notification-services.json"
 STATUSES = ("Running", "Stopped", "StartPending", "StopPending")
 START_TYPES = ("Automatic", "AutomaticDelayedStart", "Manual", "Disabled")
@@ -34,7 +34,7 @@ _WINDOWS_FILE = re.compile(r"^(?:[A-Za-z]:\\|\\\\[^\\/]+\\[^\\/]+\\)(?:[^\\/:*?\
 class ActionModule(OperationAction):
     argument_spec = {
         "state": {"type": "str", "required": True, "choices": list(_ACTIONS)},
-        "patterns": {"type": "list", "elements": "str", "default": DEFAULT_PATTERNS},
+        "patterns": {"type": "list", "elements": "str", "default": list(DEFAULT_PATTERNS)},
         "saved_state": {"type": "dict"},
         "state_path": {"type": "str", "default": DEFAULT_STATE_PATH},
         "timeout": {"type": "int", "default": 120},

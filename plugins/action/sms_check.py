@@ -10,9 +10,8 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._action import OperationAction
-from ansible_collections.scada.redundancy.plugins.plugin_utils._sp_registry import management_server
+from ansible_collections.scada.redundancy.plugins.plugin_utils._sp_registry import DEFAULT_SMS_KEY, management_server
 
-DEFAULT_KEY = "HKLM\\SOFTWARE\\WOW6432Node\\ArchestrA\\Framework\\ASBRuntime"
 VENDOR_WARNING = (
     "AVEVA: every redundant Application Server run-time node must be configured to use the "
     "System Management Server if data is being historized (from System Platform 2023 R2 "
@@ -24,7 +23,7 @@ class ActionModule(OperationAction):
         "historizing": {"type": "bool"},
         "redundant": {"type": "bool", "default": True},
         "fail_on_missing": {"type": "bool", "default": True},
-        "key_paths": {"type": "list", "elements": "str", "default": [DEFAULT_KEY]},
+        "key_paths": {"type": "list", "elements": "str", "default": [DEFAULT_SMS_KEY]},
         "server_value": {"type": "str", "default": "ManagementServerName"},
         "port_value": {"type": "str", "default": "ManagementServerPort"},
     }

@@ -146,6 +146,7 @@ class CallbackModule(StepHooks, CallbackBase):
             "hosts": hosts,
             "steps": in_start_order(self._steps),
             "archives": self._observed.archives,
+            "readiness": self._observed.readiness,
             "timeline": build(self._observed, end, host_vars),
             "summary": (getattr(stats, "custom", None) or {}).get("_run", {}),
         }

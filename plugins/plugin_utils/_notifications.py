@@ -35,6 +35,10 @@ STEP = "notifications"
 PROTECTED = ("winrm",)
 Record = t.Dict[str, t.Any]
 
+#: The Event Notification Module's services, by display name (the notifications module's
+#: default).
+DEFAULT_PATTERNS = ("Event Notification Module*",)
+
 
 def maintenance(run: RunVerbs, patterns: t.Sequence[str], path: str, check: bool,
                 timeout: float) -> dict[str, t.Any]:

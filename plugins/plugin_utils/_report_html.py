@@ -143,6 +143,25 @@ def _archives(report: t.Mapping[str, t.Any]) -> str:
             + "".join(rows) + "</tbody></table></div>")
 
 
+def _readiness(report: t.Mapping[str, t.Any]) -> str:
+    """site_readiness's table per server (none: the section is left out)."""
+    servers = report.get("readiness") or []
+    if not servers:
+        return ""
+    kinds = {"pass": "ok", "warn": "neutral", "fail": "bad"}
+    out = ["<h2>Site readiness</h2>"]
+    for server in servers:
+        rows = "".join(
+            f'<tr class="check"><td>{esc(c["name"])}</td><td class="mono">{esc(c["found"])}</td>'
+            f'<td>{esc(c["expected"])}</td><td>{_badge(c["verdict"], kinds.get(c["verdict"], "neutral"))}</td>'
+            f'<td>{esc(c.get("todo") or "-")}</td></tr>' for c in server["checks"])
+        verdict = _badge("ready", "ok") if server["ready"] else _badge("not ready", "bad")
+        out.append(f'<div class="panel"><h3>{esc(server["server"])} {verdict}</h3><table><thead><tr>'
+                   '<th>check</th><th>found</th><th>expected</th><th>verdict</th><th>what to do</th>'
+                   f'</tr></thead><tbody>{rows}</tbody></table></div>')
+    return "".join(out)
+
+
 def _steps(report: t.Mapping[str, t.Any]) -> str:
     wall = max(report["wall_seconds"], 1.0)
     rows = []
@@ -212,6 +231,7 @@ wall time {duration(report['wall_seconds'])}</div></div>
 {_cards(report)}
 {_failures(report)}
 {_summary(report)}
+{_readiness(report)}
 <h2>Timeline of each server</h2>
 {_timelines(report)}
 <h2>Archives taken and copied</h2>

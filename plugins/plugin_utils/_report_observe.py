@@ -75,6 +75,7 @@ class Observations:
         self.archives: list[dict[str, t.Any]] = []
         self.engine_pairs: dict[str, list[str]] = {}
         self.engine_nodes: dict[str, str] = {}
+        self.readiness: list[dict[str, t.Any]] = []
 
     def state(self, member: str, lane: str, at: float, value: str, step: Step) -> None:
         self.states.append({"member": member, "lane": lane, "at": round(at, 3), "value": value,
@@ -227,8 +228,16 @@ def _sp_install(observed: Observations, step: Step, result: Result) -> None:
                 observed.state(member, "runtime", finish, "running", step)
 
 
+def _site_readiness(observed: Observations, step: Step, result: Result) -> None:
+    """site_readiness's table, per server, as the module returned it."""
+    readiness = result.get("readiness")
+    if isinstance(readiness, t.Mapping):
+        observed.readiness.append({"server": _where(step), "ready": bool(readiness.get("ready")),
+                                   "checks": list(readiness.get("checks") or [])})
+
+
 #: Modules that only read: what they return in check mode is as true as in a real run.
-_READS = frozenset({"po_info", "engine_redundancy"})
+_READS = frozenset({"po_info", "engine_redundancy", "site_readiness"})
 
 _OBSERVERS: dict[str, t.Callable[[Observations, Step, Result], None]] = {
     "po_info": _po_info,
@@ -237,4 +246,5 @@ _OBSERVERS: dict[str, t.Callable[[Observations, Step, Result], None]] = {
     "archive_copy": _archive_copy,
     "engine_redundancy": _engine_redundancy,
     "sp_install": _sp_install,
+    "site_readiness": _site_readiness,
 }

@@ -18,7 +18,7 @@ import re
 import typing as t
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils import _verbs
-from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs
+from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import RunVerbs, VerbCall
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import OperationFailed
 
 LOAD_BALANCING_KEY = "HKLM\\SOFTWARE\\Wow6432Node\\ArchestrA\\Framework\\EngineFailoverStartup"
@@ -60,12 +60,28 @@ def load_balancing(run: RunVerbs, enabled: bool | None, per_group: int | None,
             "changes": changes}
 
 
+#: Where sms_check looks for the System Management Server settings by default.
+DEFAULT_SMS_KEY = "HKLM\\SOFTWARE\\WOW6432Node\\ArchestrA\\Framework\\ASBRuntime"
+
+
 def management_server(run: RunVerbs, key_paths: t.Sequence[str], server_value: str,
                       port_value: str) -> dict[str, t.Any]:
     """{configured, server, port, key, searched: [{key, exists}]} (keys as given)."""
     step = "sms_check"
-    keys = [provider_path(path, step) for path in key_paths]
-    answers = run(step, [_verbs.registry_get(key, [server_value, port_value]) for key in keys])
+    answers = run(step, management_server_calls(key_paths, server_value, port_value, step))
+    return management_server_found(key_paths, answers, server_value, port_value)
+
+
+def management_server_calls(key_paths: t.Sequence[str], server_value: str, port_value: str,
+                            step: str) -> list[VerbCall]:
+    """The reads :func:`management_server_found` interprets, one per key."""
+    return [_verbs.registry_get(provider_path(path, step), [server_value, port_value])
+            for path in key_paths]
+
+
+def management_server_found(key_paths: t.Sequence[str], answers: t.Sequence[t.Mapping[str, t.Any]],
+                            server_value: str, port_value: str) -> dict[str, t.Any]:
+    """The first key that names a server (its port a number when it reads as one)."""
     searched = []
     for given, answer in zip(key_paths, answers):
         searched.append({"key": given, "exists": bool(answer["exists"])})

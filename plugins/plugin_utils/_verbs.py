@@ -235,3 +235,9 @@ def file_append(path: str, offset: int, base64: str, sha256: str) -> VerbCall:
     """Add a piece at ``offset`` (0 starts the file anew; otherwise its current length), written
     only when its bytes have ``sha256`` (``chunk_corrupt``); ``offset_mismatch``, ``disk_full``."""
     return VerbCall("file_append", {"path": path, "offset": offset, "base64": base64, "sha256": sha256})
+
+
+def wsman_get(names: t.Sequence[str]) -> VerbCall:
+    """WinRM settings under ``WSMan:\\localhost`` by relative path (strings; None where the
+    provider gives no item)."""
+    return VerbCall("wsman_get", {"names": list(names)})

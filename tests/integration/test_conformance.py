@@ -14,11 +14,13 @@ import pytest
 
 from support.ansible_run import ROOT
 from support.plants import PASSWORD, USER
+from support.sp_plant import GALAXY, sp_plant_spec
+from support.sp_plant import PASSWORD as SP_PASSWORD
 
 pytestmark = pytest.mark.timeout(900)
 
 
-def _inventory(plant, path, host="po-a"):
+def _inventory(plant, path, host="po-a", extra=""):
     """An ansible-test inventory.winrm (INI) for one twin host."""
     twin = plant.hosts[host]
     path.write_text(
@@ -27,7 +29,7 @@ def _inventory(plant, path, host="po-a"):
         "[windows:vars]\n"
         f"ansible_user={USER}\nansible_password={PASSWORD}\nansible_connection=winrm\n"
         "ansible_winrm_scheme=http\nansible_winrm_transport=ntlm\n"
-        "ansible_winrm_message_encryption=always\nconformance_on_twin=true\n", encoding="utf-8")
+        f"ansible_winrm_message_encryption=always\nconformance_on_twin=true\n{extra}", encoding="utf-8")
     return path
 
 
@@ -78,3 +80,16 @@ def test_the_power_operation_contracts_hold_on_a_twin_po_host(plant, tmp_path):
     done = _make(_inventory(plant, tmp_path / "inventory.winrm"), "TARGETS=scada/conformance/vendor/power_operation/")
     assert done.returncode == 0, (done.stdout + done.stderr)[-6000:]
     assert "agent_power_operation" in done.stdout
+    ran = [v for e in plant.timeline.events(host="po-a") if e.kind == "operation" for v in e.data["verbs"]]
+    assert {"gb_projects", "ctapi_cicode", "gb_compile"} <= set(ran)
+
+
+def test_the_system_platform_contracts_hold_on_a_twin_gr_node(make_plant, tmp_path):
+    plant = make_plant(sp_plant_spec())
+    galaxy = f"conformance_galaxy={GALAXY}\nconformance_galaxy_user=admin\nconformance_galaxy_password={SP_PASSWORD}\n"
+    done = _make(_inventory(plant, tmp_path / "inventory.winrm", host="gr", extra=galaxy),
+                 "TARGETS=scada/conformance/vendor/system_platform/")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-6000:]
+    assert "agent_system_platform" in done.stdout
+    assert SP_PASSWORD not in output

@@ -35,6 +35,7 @@ POWER_OPERATION = [
     hostile.Target("runtime", "po-b", {"state": "started", **FAST_WAIT}),
     hostile.Target("notifications", "po-b", {"state": "maintenance", "timeout": 10}),
     hostile.Target("po_setup", "po-b", {"run_project": "PlantProject"}),
+    hostile.Target("site_readiness", "po-b", {"data_drive": "D:"}, check_mode=False),
     hostile.Target("agent_verbs", "po-b", {"calls": [{"verb": "path_test", "args": {"path": "D:\\Backups"}}],
                                            "tolerate": True}),
 ]

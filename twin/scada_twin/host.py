@@ -26,6 +26,8 @@ from .timeline import Timeline
 
 
 FRAMEWORK_CSC = "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\csc.exe"
+POWERSHELL = "WindowsPowerShell\\v1.0\\powershell.exe"
+DOTNET_KEY = "HKLM\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full"
 
 
 class Host:
@@ -43,6 +45,10 @@ class Host:
         # .NET Framework 4.x, which Windows Server 2016-2022 include, brings its C# compiler
         # (Microsoft, "Command-line build with csc.exe").
         self.fs.write(FRAMEWORK_CSC, b"MZ twin csc.exe")
+        # Windows PowerShell 5.1 in both bitnesses on a 64-bit Windows (System32 is 64-bit,
+        # SysWOW64 32-bit: Microsoft, "File System Redirector").
+        for folder in ("System32", "SysWOW64"):
+            self.fs.write(f"C:\\Windows\\{folder}\\{POWERSHELL}", b"MZ twin powershell.exe")
         self.fs.mkdir(spec.data_drive + "\\")
         for path, text in spec.files.items():
             self.fs.write(path, text.encode("utf-8"))
@@ -51,6 +57,11 @@ class Host:
         # Timed transitions (services, runtime processes) run on the host's scheduler.
         self.scheduler = Scheduler(costs, name=f"{spec.name}-scheduler")
         self.registry = Registry()
+        # .NET Framework 4.x's release (Microsoft, "How to: Determine which .NET Framework
+        # versions are installed").
+        self.registry.set_value(DOTNET_KEY, "Release", int(spec.windows["dotnet_release"]), "REG_DWORD")
+        # A file type Windows registers for itself: .txt is a txtfile (Microsoft, "File Types").
+        self.registry.set_value("HKLM\\SOFTWARE\\Classes\\.txt", "", "txtfile")
         self.processes = ProcessTable()  # what the agent's process verbs see by id
         self.services = ServiceManager(spec.name, self.scheduler, timeline)
         for name, display_name in WINDOWS_BASELINE:

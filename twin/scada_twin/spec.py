@@ -23,6 +23,8 @@ class Account:
     user: str
     password: str
     domain: str = ""
+    # A member of the host's local Administrators group (what the collection connects as).
+    admin: bool = True
 
 
 @dataclasses.dataclass
@@ -41,6 +43,8 @@ class HostSpec:
     products: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     # Files present on the host from the start (setup media, site tools): path -> text.
     files: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Windows PowerShell, .NET Framework and WinRM as the host has them (WINDOWS_DEFAULTS).
+    windows: dict[str, Any] = dataclasses.field(default_factory=lambda: _parse_windows("", {}))
 
 
 @dataclasses.dataclass
@@ -119,7 +123,30 @@ def _parse_host(index: int, data: Any) -> HostSpec:
         disk_free_bytes=int(float(disk.get("free_gb", 120)) * 1024**3),
         products=dict(data.get("products") or {}),
         files=_parse_files(f"{where}.files", data.get("files") or {}),
+        windows=_parse_windows(f"{where}.windows", data.get("windows") or {}),
     )
+
+
+#: A Windows Server 2022 host as installed: Windows PowerShell 5.1 in FullLanguage mode
+#: (Microsoft, "about_Language_Modes"), .NET Framework 4.8 (release 528449: Microsoft, "How to:
+#: Determine which .NET Framework versions are installed") and WinRM's service defaults
+#: (Microsoft, "Installation and configuration for Windows Remote Management").
+WINDOWS_DEFAULTS: dict[str, Any] = {
+    "powershell_version": "5.1.20348.2849",
+    "language_mode": "FullLanguage",
+    "dotnet_release": 528449,
+    "winrm": {"MaxEnvelopeSizekb": 500, "Shell\\MaxShellsPerUser": 30,
+              "Service\\MaxConcurrentOperationsPerUser": 1500},
+}
+
+
+def _parse_windows(where: str, data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict) or set(data) - set(WINDOWS_DEFAULTS):
+        raise SpecError(f"{where} may set only {', '.join(WINDOWS_DEFAULTS)}")
+    winrm = data.get("winrm") or {}
+    if not isinstance(winrm, dict):
+        raise SpecError(f"{where}.winrm must map WSMan:\\localhost settings to values")
+    return {**WINDOWS_DEFAULTS, **data, "winrm": {**WINDOWS_DEFAULTS["winrm"], **winrm}}
 
 
 def _parse_files(where: str, data: Any) -> dict[str, str]:
@@ -132,7 +159,8 @@ def _parse_files(where: str, data: Any) -> dict[str, str]:
 def _parse_account(where: str, data: Any) -> Account:
     if not isinstance(data, dict) or "user" not in data or "password" not in data:
         raise SpecError(f"{where} needs 'user' and 'password'")
-    return Account(str(data["user"]), str(data["password"]), str(data.get("domain", "")))
+    return Account(str(data["user"]), str(data["password"]), str(data.get("domain", "")),
+                   bool(data.get("admin", True)))
 
 
 def _check_unique(hosts: list[HostSpec]) -> None:

@@ -75,6 +75,14 @@ def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         return _answer(io, {"failed": True, "category": "protocol",
                             "msg": f"agent: the request could not be read: {exc}"}, 1)
+    if host.spec.windows["language_mode"] != "FullLanguage":
+        # The launcher's first .NET call (Parser.ParseInput) is on no core type; outside
+        # FullLanguage PowerShell refuses it, and the launcher answers its own failure
+        # (Microsoft, "about_Language_Modes": method invocation only on core types).
+        return _answer(io, {"failed": True, "category": "protocol",
+                            "msg": "agent: the request could not be read: Cannot invoke method. "
+                                   "Method invocation is supported only on core types in this "
+                                   "language mode."}, 1)
     if not core.startswith(CORE_MARKER):
         return _answer(io, {"failed": True, "category": "unsupported",
                             "msg": "the request's core is not the collection's agent core"}, 1)

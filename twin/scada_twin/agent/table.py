@@ -37,6 +37,7 @@ VERBS: dict[str, Callable[..., Any]] = {
     "service_wait": windows.service_wait,
     "tree_list": windows.tree_list,
     "volume_get": windows.volume_get,
+    "wsman_get": windows.wsman_get,
     "zip_create": zip_archives.zip_create,
     "zip_extract": zip_archives.zip_extract,
     "zip_list": zip_archives.zip_list,

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from ..power_operation.graphics_builder import ComError, GraphicsBuilder, listed
+from ..power_operation.install import GRAPHICS_BUILDER_PROGID
 from ..shell.process import ProcessTerminated
 from ..wallclock import round_trip_now
 from . import VerbContext, VerbError
@@ -17,7 +18,9 @@ def _application(ctx: VerbContext) -> GraphicsBuilder:
     """New-Object -ComObject GraphicsBuilder.Application: a COMException (class not
     registered) where Plant SCADA is not installed."""
     po = ctx.host.power_operation
-    if po is None:
+    # COM resolves the ProgID through HKLM\SOFTWARE\Classes\<ProgID>\CLSID (Microsoft,
+    # "<ProgID> Key"): an install whose registration is gone fails the same way.
+    if po is None or not ctx.host.registry.key_exists(f"HKLM\\SOFTWARE\\Classes\\{GRAPHICS_BUILDER_PROGID}\\CLSID"):
         raise VerbError("Graphics Builder automation (GraphicsBuilder.Application) is not "
                         "available: Retrieving the COM class factory for component with CLSID "
                         "failed due to the following error: 80040154 Class not registered",

@@ -30,14 +30,26 @@ PREVIOUS = ".previous"
 def host_facts(ctx: VerbContext) -> dict[str, Any]:
     """Win32_OperatingSystem Caption/Version/WindowsDirectory; WindowsIdentity.Name is DOMAIN\\user.
 
-    (Microsoft, "Win32_OperatingSystem class"; "WindowsIdentity.GetCurrent Method".) The twin's
-    accounts are local administrators.
+    (Microsoft, "Win32_OperatingSystem class"; "WindowsIdentity.GetCurrent Method";
+    "WindowsPrincipal.IsInRole": Administrators as the account's spec says.)
     """
     spec = ctx.host.spec
+    name = ctx.user.split("\\")[-1].split("@")[0].lower()
+    admin = any(a.admin for a in spec.accounts if a.user.lower() == name)
     return {"computer_name": spec.computer_name, "os_caption": spec.os_caption,
             "os_version": spec.os_version, "last_boot": ctx.host.last_boot(),
             "windows_dir": WINDOWS_DIR, "program_data": PROGRAM_DATA, "ansi_code_page": ANSI_CODE_PAGE,
-            "user": f"{spec.computer_name}\\{ctx.user.split(chr(92))[-1]}", "is_admin": True}
+            "user": f"{spec.computer_name}\\{ctx.user.split(chr(92))[-1]}", "is_admin": admin,
+            "powershell_version": spec.windows["powershell_version"],
+            "language_mode": spec.windows["language_mode"]}
+
+
+def wsman_get(ctx: VerbContext, names: list[str]) -> dict[str, Any]:
+    """Get-Item WSMan:\\localhost\\<name>: the provider's Value is a string; no item for a
+    setting it does not have (Microsoft, "about_WSMan_Provider")."""
+    settings = {key.lower(): value for key, value in ctx.host.spec.windows["winrm"].items()}
+    return {"values": {name: None if settings.get(name.lower()) is None else str(settings[name.lower()])
+                       for name in names}}
 
 
 def volume_get(ctx: VerbContext, drive: str) -> dict[str, Any]:
@@ -278,7 +290,8 @@ def registry_get(ctx: VerbContext, path: str, names: list[str] | None) -> dict[s
     registry = ctx.host.registry
     if not (_provider_path(path) and registry.key_exists(path)):
         return {"exists": False, "values": {name: None for name in names or []}}
-    present = {value.name.lower(): value.data for value in registry.values(path)}
+    # Get-ItemProperty names a key's default (unnamed) value "(default)".
+    present = {(value.name or "(default)").lower(): value.data for value in registry.values(path)}
     return {"exists": True, "values": {name: present.get(name.lower()) for name in names or []}}
 
 

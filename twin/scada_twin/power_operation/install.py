@@ -22,6 +22,19 @@ CTEDIT = "CtEdit"
 CTEDIT_FOLDERS = {"Config": "config", "Data": "data", "Copy": "copy", "Backup": "backup",
                   "Deploy": "deploy", "Logs": "logs", "User": "user"}
 _BIN_FILES = ("Citect32.exe", "CtApi.dll", "CtEdit32.exe", "CtDraw32.exe", "CtExplor.exe")
+#: Graphics Builder's automation server, registered by setup as COM registers a local server
+#: (Microsoft, "<ProgID> Key": its CLSID subkey's default value names the class). *Twin
+#: convention*: the class id; the product's own is not published.
+GRAPHICS_BUILDER_PROGID = "GraphicsBuilder.Application"
+GRAPHICS_BUILDER_CLSID = "{2C6E3C14-0B1E-4A52-9D1F-7A6F3C2B9E10}"
+
+
+def pe_image(machine: int, name: str) -> bytes:
+    """The first bytes of a PE image (Microsoft, "PE Format"): 'MZ', the PE signature's offset
+    at 0x3C, 'PE\\0\\0', then the COFF header's Machine (0x14C x86, 0x8664 x64)."""
+    header = bytearray(b"MZ" + bytes(0x3A) + (0x80).to_bytes(4, "little") + bytes(0x40))
+    header += b"PE\0\0" + machine.to_bytes(2, "little") + bytes(18)
+    return bytes(header) + name.encode("ascii")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,7 +52,12 @@ def lay_down(spec: PowerOperationSpec, fs: FileSystem, registry: Registry,
     registry.set_value(key, "DefaultINIPath", spec.ini_path)
     registry.set_value(key, "BinFolder", spec.bin_folder)
     for name in _BIN_FILES:
-        fs.write(f"{spec.bin_folder}\\{name}", b"MZ" + name.encode("ascii"))
+        # The twin's installs are 32-bit, as Plant SCADA's CtApi.dll is (x86).
+        fs.write(f"{spec.bin_folder}\\{name}", pe_image(0x14C, name))
+    registry.set_value(f"HKLM\\SOFTWARE\\Classes\\{GRAPHICS_BUILDER_PROGID}\\CLSID", "",
+                       GRAPHICS_BUILDER_CLSID)
+    registry.set_value(f"HKLM\\SOFTWARE\\WOW6432Node\\Classes\\CLSID\\{GRAPHICS_BUILDER_CLSID}\\LocalServer32",
+                       "", f"{spec.bin_folder}\\CtDraw32.exe")
     for folder in spec.folders.values():
         fs.mkdir(folder)
     ini.save(fs, spec.ini_path, _initial_ini(spec, computer_name))

@@ -69,6 +69,10 @@ DURATIONS = {"sp_install": 1200.0, "sp_reboot": 180.0}
 #: The GRAccess library a System Platform node has, at its documented default path (AVEVA,
 #: "GRAccess Toolkit"); the collection's helper is compiled against it.
 GRACCESS_DLL = "C:\\Program Files (x86)\\Common Files\\ArchestrA\\ArchestrA.GRAccess.dll"
+#: The same assembly in .NET 4's 32-bit global assembly cache, where an x86 process loads it
+#: from (Microsoft, "Global Assembly Cache"). *Twin convention*: its version folder.
+GRACCESS_GAC = ("C:\\Windows\\Microsoft.NET\\assembly\\GAC_32\\ArchestrA.GRAccess\\"
+                "v4.0_1.0.0.0__23106a86e706d0ae\\ArchestrA.GRAccess.dll")
 
 class Node:
     def __init__(self, spec: SystemPlatformSpec, host: "Host") -> None:
@@ -93,6 +97,7 @@ class Node:
                                    spec.load_balancing.objects_per_group)
         self._write_uninstall_entry()
         self.host.fs.write(GRACCESS_DLL, b"MZ twin ArchestrA.GRAccess")
+        self.host.fs.write(GRACCESS_GAC, b"MZ twin ArchestrA.GRAccess")
 
     @property
     def sms(self) -> dict[str, Any] | None:
