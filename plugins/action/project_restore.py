@@ -19,6 +19,7 @@ class ActionModule(OperationAction):
     argument_spec = {
         "state": {"type": "str", "choices": ["restored", "rolled_back"], "default": "restored"},
         "archive": {"type": "str"},
+        "src": {"type": "path"},
         "project": {"type": "str"},
         "include_projects": {"type": "list", "elements": "str"},
         "configuration_files": {"type": "bool", "default": False},

@@ -121,6 +121,79 @@ def po_not_running(info: t.Mapping[str, t.Any]) -> list[str]:
             if p["state"] != "Running"]
 
 
+def po_update_dry_run(plan: t.Mapping[str, t.Any], pair: str, servers: t.Mapping[str, t.Mapping[str, t.Any]],
+                      change_archive: str = "", backup_dir: str = "",
+                      setup_settings: int = 0) -> list[str]:
+    """The update's steps in the procedure's order, as the dry run found them: ``servers``
+    maps each server to what its check-mode reads returned (``backup``: project_backup,
+    ``notifications``: notifications, ``restore``: project_restore, each may be absent)."""
+    standby, active = plan["standby"], plan["active"]
+    servers = {host: {k: v for k, v in (reads or {}).items() if isinstance(v, t.Mapping) and not v.get("skipped")}
+               for host, reads in servers.items()}
+    lines = [f"{pair}: dry run, nothing was changed. Standby (found live): {standby}; active: {active}."]
+    if not plan["needed"]:
+        return lines + ["Both servers already hold the change: the update would change nothing."]
+    steps = ["back up both servers, verified by SHA-256 before any change: "
+             + "; ".join(_backup_line(host, servers.get(host, {}).get("backup"), backup_dir)
+                         for host in (standby, active))]
+    paused = [_services_line(host, servers.get(host, {}).get("notifications")) for host in (standby, active)]
+    if any(paused):
+        steps.append("put the notification services in maintenance: " + "; ".join(p for p in paused if p))
+    compile_and_restart = ("compile it (again, even if compiled)"
+                           + (f", apply {setup_settings} setup wizard setting(s)" if setup_settings else "")
+                           + ", Restart All and wait for every process Running, confirm the change")
+    if plan["standby_needed"]:
+        source = f"restore {change_archive.replace(chr(92), '/').rsplit('/', 1)[-1]} into its current project" \
+            if change_archive else "take the change applied by hand"
+        steps.append(f"on {standby} (standby): {source}"
+                     + _restore_line(servers.get(standby, {}).get("restore")) + f"; {compile_and_restart}")
+    else:
+        steps.append(f"{standby} (standby) already holds the change: its steps are skipped")
+    if plan["primary_needed"]:
+        steps.append(f"on {active}: back up {standby} with its included projects, copy it here, restore it into "
+                     f"the current project with every included project but PLS_Include and no configuration files"
+                     + _restore_line(servers.get(active, {}).get("restore"), predicted=True)
+                     + f"; {compile_and_restart}")
+    if any(paused):
+        steps.append("put the notification services back exactly as they were")
+    return lines + [f"{index}. {step}" for index, step in enumerate(steps, start=1)]
+
+
+def _backup_line(host: str, backup: t.Mapping[str, t.Any] | None, backup_dir: str) -> str:
+    if not backup:
+        return f"{host}: not estimated"
+    includes = ", ".join(backup.get("includes") or []) or "none"
+    where = f" to {backup_dir}/{host}" if backup_dir else ""
+    return f"{host}: {backup.get('project')} with {includes} ({backup.get('bytes', 0):,} bytes){where}"
+
+
+def _services_line(host: str, result: t.Mapping[str, t.Any] | None) -> str:
+    changes = (result or {}).get("changes") or []
+    if not changes:
+        return ""
+    return f"{host}: " + ", ".join(
+        f"{c['display_name']} ({c['before']['status']}/{c['before']['start_type']} -> "
+        f"{c['after']['status']}/{c['after']['start_type']})" for c in changes)
+
+
+def _restore_line(result: t.Mapping[str, t.Any] | None, predicted: bool = False) -> str:
+    """What a check-mode project_restore said it would do, project by project."""
+    if not result or not result.get("projects"):
+        return ""
+    parts = []
+    for project in result["projects"]:
+        if project.get("action") != "restored":
+            parts.append(f"{project['name']} unchanged")
+            continue
+        parts.append(f"{project['name']}: {len(project.get('added') or [])} file(s) added, "
+                     f"{len(project.get('changed') or [])} changed, {len(project.get('removed') or [])} removed")
+    skipped = result.get("skipped_projects") or []
+    if skipped:
+        parts.append(f"{', '.join(skipped)} never restored")
+    how = "predicted from the change archive" if predicted else "per project"
+    return f" ({how}: {'; '.join(parts)}; --diff lists the files)"
+
+
 class FilterModule:
     def filters(self) -> dict[str, t.Callable[..., t.Any]]:
         return {
@@ -128,5 +201,6 @@ class FilterModule:
             "po_missing_change": po_missing_change,
             "po_pair_roles": po_pair_roles,
             "po_update_plan": po_update_plan,
+            "po_update_dry_run": po_update_dry_run,
             "po_not_running": po_not_running,
         }

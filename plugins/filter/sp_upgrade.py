@@ -265,6 +265,38 @@ def _summary(plan: _Plan, gr_state: str, layers, rows) -> str:
     return text
 
 
+def sp_upgrade_dry_run(plan: t.Mapping[str, t.Any], galaxy: str, setup_path: str = "",
+                       upload_objects: t.Sequence[str] = ()) -> list[str]:
+    """The upgrade's steps in the procedure's order, as the plan says: the GR node, then each
+    step's nodes, the platforms deployed after it and the engine statuses awaited, and which
+    pair fails over when."""
+    lines = [f"Galaxy {galaxy}: dry run, nothing was changed. Target {plan.get('target_version')}."]
+    if plan.get("problems"):
+        return lines + ["The upgrade would not start: " + "; ".join(plan["problems"])]
+    if not plan.get("needed"):
+        return lines + ["Every node is at the target version and every platform deployed: nothing to do."]
+    gr = plan["gr"]
+    steps = []
+    gr_work = [w for w, needed in (
+        (f"upload the run-time changes of {', '.join(upload_objects)}", bool(upload_objects)),
+        (f"run setup ({setup_path}) and restart", gr["upgrade"]),
+        ("migrate the galaxy", gr["migrate"]),
+        (f"cascade deploy {gr['platform']}", gr["upgrade"])) if needed]
+    steps.append(f"GR node {gr['host']}: " + (", ".join(gr_work) if gr_work else "current, nothing to do"))
+    if not plan.get("complete"):
+        steps.append("then plan the other nodes again: the galaxy's engines cannot be read before its migration")
+    for layer in plan.get("layers") or []:
+        setup = f"run setup and restart on {' + '.join(layer['upgrade'])}, " if layer["upgrade"] else ""
+        waits = ", ".join(f"{engine} {' or '.join(statuses)}" for engine, statuses in sorted(layer["expect"].items()))
+        steps.append(f"{layer['phase']} step {' + '.join(layer['nodes'])}: {setup}cascade deploy "
+                     f"{', '.join(layer['platforms'])}" + (f", then wait for {waits}" if waits else ""))
+    for row in plan.get("pairs") or []:
+        when = (f"fails over once, when {row['first_node']} is deployed: {row['final_active']} active at the end"
+                if row["failover_expected"] else f"does not fail over: {row['final_active']} stays active")
+        steps.append(f"pair {row['name']} ({row['active']} active now) {when}")
+    return lines + [f"{index}. {step}" for index, step in enumerate(steps, start=1)]
+
+
 def sp_engine_nodes(plan: t.Mapping[str, t.Any]) -> list[str]:
     """The nodes that host a redundant engine (the ones the SMS requirement applies to)."""
     return sorted({row[key] for row in plan.get("pairs") or [] for key in ("first_node", "second_node")})
@@ -272,4 +304,5 @@ def sp_engine_nodes(plan: t.Mapping[str, t.Any]) -> list[str]:
 
 class FilterModule:
     def filters(self) -> dict[str, t.Callable[..., t.Any]]:
-        return {"sp_upgrade_plan": sp_upgrade_plan, "sp_engine_nodes": sp_engine_nodes}
+        return {"sp_upgrade_plan": sp_upgrade_plan, "sp_engine_nodes": sp_engine_nodes,
+                "sp_upgrade_dry_run": sp_upgrade_dry_run}

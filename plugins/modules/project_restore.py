@@ -49,6 +49,13 @@ options:
         M(scada.redundancy.archive_copy) to bring it from the partner server).
       - Required with O(state=restored).
     type: str
+  src:
+    description:
+      - A copy of O(archive) on the controller, read only in check mode and only while
+        O(archive) is not on the host yet (an earlier step of the same run would put it
+        there). The restore is then planned from this copy, so a dry run still lists what
+        would change. Ignored otherwise.
+    type: path
   project:
     description:
       - The target project; it must exist. When omitted, the project C([CtEdit]Run) names (the
@@ -182,6 +189,11 @@ previous_kept:
   returned: when O(state=restored)
   type: bool
   sample: true
+planned_from_src:
+  description: In check mode, whether the plan came from O(src) because O(archive) was not on the host yet.
+  returned: when O(state=restored)
+  type: bool
+  sample: false
 rolled_back:
   description: Projects whose previous content was put back.
   returned: when O(state=rolled_back)

@@ -11,9 +11,10 @@ failure that names the host, the step and the cause, and connection failures int
 
 from __future__ import annotations
 
+import re
 import typing as t
 
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -29,6 +30,9 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import 
 )
 
 display = Display()
+#: How ansible-core's winrm ("the specified credentials were rejected by the server") and
+#: psrp (pypsrp's AuthenticationError, HTTP 401) connections report refused credentials.
+_AUTH_REFUSED = re.compile(r"credentials were rejected|failed to authenticate|\b401\b|unauthorized", re.I)
 
 
 class OperationAction(ActionBase):
@@ -55,13 +59,25 @@ class OperationAction(ActionBase):
         try:
             result.update(self.execute(args, task_vars))
         except OperationUnreachable as exc:
-            result.update(unreachable=True, changed=False,
-                          msg=f"{host}: cannot reach the host: {exc}")
+            result.update(unreachable=True, changed=False, msg=f"{host}: {self._unreachable(exc)}")
         except OperationFailed as exc:
             result.update(failed=True, changed=False, category=exc.category,
                           msg=f"{host}: {exc.step} failed: {exc.msg}", **exc.details)
         result.setdefault("changed", False)
         return result
+
+    def _unreachable(self, exc: OperationUnreachable) -> str:
+        """Why the host could not be used: refused credentials said as such, with the transport
+        and the account (ansible-core's winrm and psrp connections word a 401 so)."""
+        if not _AUTH_REFUSED.search(str(exc)):
+            return f"cannot reach the host: {exc}"
+        transport = _option(self._connection, "transport") or _option(self._connection, "auth") or "default"
+        if isinstance(transport, (list, tuple)):
+            transport = ",".join(str(x) for x in transport)
+        user = _option(self._connection, "remote_user") or "(no user)"
+        return (f"authentication failed: the host refused {user} over {self._connection.transport} "
+                f"({transport}); check ansible_user and ansible_password, and that the account may log "
+                f"on through WinRM: {exc}")
 
     def execute(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         """Do the plugin's work; return the result keys documented in its RETURN block."""
@@ -92,3 +108,11 @@ def _check_option_shapes(spec: dict[str, dict[str, t.Any]], given: t.Mapping[str
                 and not isinstance(value, (dict, str)):
             kind = next(c.__name__ for c in type(value).__mro__ if c.__module__ == "builtins")  # not ansible's tagged type
             raise AnsibleActionFail(f"{name} must be a dictionary of its sub-options, not {kind}")
+
+
+def _option(connection: t.Any, name: str) -> t.Any:
+    """A connection option, or None where the plugin has no such option."""
+    try:
+        return connection.get_option(name)
+    except (KeyError, AttributeError, AnsibleError):
+        return None

@@ -141,8 +141,14 @@ def project_name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a project (a single folder name), or None."""
     if not isinstance(name, str) or not name.strip():
         return "empty project name"
-    if set(name) & _BAD_NAME_CHARS or name in (".", "..") or name[-1] in ". ":
-        return f"project name {name!r} is not a plain folder name"
+    bad = sorted(set(name) & _BAD_NAME_CHARS)
+    if bad:
+        return (f"project name {name!r} has {' '.join(repr(c) for c in bad)}: Windows allows no "
+                f"control character and none of \\ / : * ? \" < > | in a folder name")
+    if name in (".", ".."):
+        return f"project name {name!r} names a folder itself or its parent, not a project folder"
+    if name[-1] in ". ":
+        return f"project name {name!r} ends in a dot or a space, which Windows strips from a folder name"
     return None
 
 

@@ -106,6 +106,10 @@ def backup(action: t.Any, params: t.Mapping[str, t.Any], check: bool) -> dict[st
     closure = catalog.closure(main.name)
     projects = [catalog.projects[n.lower()] for n in closure if n.lower() in catalog.projects] \
         if params["include_projects"] else [main]
+    for project in projects:  # names read from the host: a folder Windows would not allow
+        if _archive.project_name_problem(project.name):
+            raise OperationFailed(STEP, f"{_archive.project_name_problem(project.name)}; rename the "
+                                        f"project, nothing was backed up", "invalid_parameter")
     options = {name: bool(params[name]) for name in OPTIONS}
     now = datetime.datetime.now(datetime.timezone.utc)
     files = _project_files(projects, options["subdirectories"])

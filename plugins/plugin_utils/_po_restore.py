@@ -68,7 +68,8 @@ def restore(action: t.Any, params: t.Mapping[str, t.Any], check: bool) -> dict[s
     catalog = Catalog(install, STEP, params["project_source"], values[:len(listing)])
     main = catalog.target(params["project"])
     _refuse_protected([main.name], "the current project")
-    manifest = _proved(values[len(listing)], params["archive"])
+    manifest = _planned(values[len(listing)], params, check)
+    planned_from_src = not values[len(listing)]["exists"]
     _refuse_protected([manifest.project], "the archive")
     selected, skipped = _selection(manifest, include)
     pairs = [(manifest.project, main)] + [(name, _existing(catalog, name)) for name in selected]
@@ -81,7 +82,8 @@ def restore(action: t.Any, params: t.Mapping[str, t.Any], check: bool) -> dict[s
               "created_utc": manifest.created_utc, "projects": report,
               "skipped_projects": skipped,
               "configuration_files": [{k: f[k] for k in ("name", "path", "action")} for f in files],
-              "previous_kept": bool(params["keep_previous"]) and bool(plan)}
+              "previous_kept": bool(params["keep_previous"]) and bool(plan),
+              "planned_from_src": planned_from_src}
     if check or not result["changed"]:
         return result
     _apply(action, install, catalog, params, plan, [f for f in files if f["action"] == "restored"])
@@ -93,6 +95,19 @@ def _refuse_protected(names: t.Iterable[str], what: str) -> None:
         if _archive.is_protected(name):
             raise OperationFailed(STEP, f"{what} names '{name}': {name} is never overwritten by a "
                                         f"restore; nothing was changed", "protected")
+
+
+def _planned(listing: t.Any, params: t.Mapping[str, t.Any], check: bool) -> _archive.Manifest:
+    """The archive's manifest as the host proves it; in check mode, while the archive is not
+    on the host yet (an earlier step of the run would put it there), the controller's copy
+    ``src`` proved here, so a dry run still says what the restore would change."""
+    if check and params.get("src") and not isinstance(listing, VerbError) and not listing["exists"]:
+        try:
+            return _archive.verify_archive(params["src"])
+        except (_archive.ArchiveError, OSError) as exc:
+            raise OperationFailed(STEP, f"src {params['src']}: {exc}; nothing was changed",
+                                  "archive_invalid") from None
+    return _proved(listing, params["archive"])
 
 
 def _proved(listing: t.Any, path: str) -> _archive.Manifest:

@@ -150,5 +150,5 @@ def test_the_restore_refuses_a_manifest_naming_a_project_outside_the_user_folder
         restore(AgentOn(host), {
             "state": "restored", "archive": "D:\\Crafted\\p.ctz", "project": "", "include_projects": None,
             "configuration_files": False, "keep_previous": True, "project_source": "folders"}, check=False)
-    assert failure.value.category == "archive_invalid" and "not a plain folder name" in failure.value.msg
+    assert failure.value.category == "archive_invalid" and "project name" in failure.value.msg
     assert _files(host) == before

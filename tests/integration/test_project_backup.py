@@ -149,7 +149,7 @@ def test_a_missing_project_is_a_vendor_style_error(plant, tmp_path):
     ({"archive_name": "x.ctz.partial"}, "must not end in .partial"),
     ({"destination": "Backups"}, "destination must be a full path"),
     ({"destination": "D:\\a\\..\\Windows"}, "must not contain '..'"),
-    ({"project": "a:b"}, "is not a plain folder name"),
+    ({"project": "a:b"}, "has ':': Windows allows no"),
     ({"command_template": ["C:\\t.exe", "{password}"]}, "unknown placeholders ['password']"),
     ({"command_template": []}, "must start with the tool's path"),
     ({"retention": 3}, "retention needs fetch: true"),

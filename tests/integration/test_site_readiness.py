@@ -6,50 +6,27 @@ from __future__ import annotations
 
 import json
 import pathlib
-import shutil
 from typing import Any, Callable
 
 import pytest
 import yaml
 
 from support.ansible_run import ROOT, run_playbook
-from support.lab import lab_spec
+from support.lab import credentials, full_lab_inventory, lab_spec
 from support.plants import PASSWORD, USER, inventory, plant_spec
 from support.sp_plant import OLD
 
 from ansible_collections.scada.redundancy.plugins.action.agent_verbs import READ_ONLY_VERBS
 
 PLAYBOOK = ROOT / "playbooks" / "readiness.yml"
-LAB = ROOT / "inventories" / "lab"
 
 pytestmark = pytest.mark.timeout(600)
-
-
-def _lab_inventory(plant: Any, folder: pathlib.Path) -> pathlib.Path:
-    """inventories/lab (hosts and group_vars) pointed at this plant's addresses."""
-    shutil.copytree(LAB / "group_vars", folder / "group_vars")
-    data = yaml.safe_load((LAB / "hosts.yml").read_text(encoding="utf-8"))
-
-    def point(node: dict[str, Any]) -> None:
-        for name, host in (node.get("hosts") or {}).items():
-            host.update(ansible_host=plant.hosts[name].address, ansible_port=plant.hosts[name].spec.http_port)
-        for child in (node.get("children") or {}).values():
-            point(child)
-
-    point(data["all"])
-    path = folder / "hosts.yml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    return path
-
-
-def _credentials() -> list[str]:
-    return ["-e", json.dumps({"ansible_user": USER, "ansible_password": PASSWORD})]
 
 
 def test_the_lab_plant_is_ready_and_the_probe_changes_nothing(make_plant, tmp_path):
     plant = make_plant(lab_spec())
     reports = tmp_path / "reports"
-    run = run_playbook(PLAYBOOK, _lab_inventory(plant, tmp_path), tmp_path, *_credentials(),
+    run = run_playbook(PLAYBOOK, full_lab_inventory(plant, tmp_path), tmp_path, *credentials(),
                        "-e", f"scada_readiness_dir={reports}",
                        env={"ANSIBLE_CALLBACKS_ENABLED": "record_results,scada.redundancy.run_report",
                             "SCADA_REDUNDANCY_REPORT_DIR": str(reports)})

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 import pathlib
+import shutil
 from typing import Any
 
 import yaml
@@ -43,3 +45,26 @@ def lab_inventory(plant: Any, path: pathlib.Path, **group_vars: Any) -> pathlib.
         }}}
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return path
+
+
+def full_lab_inventory(plant: Any, folder: pathlib.Path) -> pathlib.Path:
+    """inventories/lab as shipped (hosts.yml and group_vars) pointed at this plant's addresses;
+    run it with :func:`credentials`, which carry this test run's account."""
+    shutil.copytree(ROOT / "inventories" / "lab" / "group_vars", folder / "group_vars")
+    data = yaml.safe_load((ROOT / "inventories" / "lab" / "hosts.yml").read_text(encoding="utf-8"))
+
+    def point(node: dict[str, Any]) -> None:
+        for name, host in (node.get("hosts") or {}).items():
+            host.update(ansible_host=plant.hosts[name].address, ansible_port=plant.hosts[name].spec.http_port)
+        for child in (node.get("children") or {}).values():
+            point(child)
+
+    point(data["all"])
+    path = folder / "hosts.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def credentials() -> list[str]:
+    """ansible-playbook arguments that log on with the account of :func:`lab_spec`'s plant."""
+    return ["-e", json.dumps({"ansible_user": plants.USER, "ansible_password": plants.PASSWORD})]

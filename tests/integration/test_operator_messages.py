@@ -1,0 +1,68 @@
+"""Messages an operator meets on a bad night, through ansible-playbook against the twin: refused
+credentials said as such, a project name Windows would not allow named with its character,
+each failed role input check naming its variable, and the getting-started page's commands in
+an order that does what it says."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from support.ansible_run import ROOT, run_playbook
+from support.lab import lab_inventory, lab_spec
+from support.plants import plant_spec
+from support.sp_plant import run_task
+
+
+def test_refused_credentials_are_an_authentication_failure_naming_host_user_and_transport(make_plant, tmp_path):
+    plant = make_plant(plant_spec(["po-a"]))
+    run = run_task(plant, tmp_path, "host_info", {}, "-e", "ansible_password=Wrong-Passw0rd", hosts="po-a")
+    record = run.task("host_info", "po-a")
+    assert record["status"] == "unreachable"
+    message = record["result"]["msg"]
+    assert message.startswith("po-a: authentication failed: the host refused scada-admin over winrm (ntlm)")
+    assert "cannot reach" not in message and "Wrong-Passw0rd" not in run.output
+
+
+def test_a_project_folder_windows_would_not_allow_is_named_with_its_character(make_plant, tmp_path):
+    spec = plant_spec(["po-a"])
+    spec["hosts"][0]["products"]["power_operation"].update(
+        projects=[{"name": 'Plant"X', "includes": ["PLS_Include"]}, {"name": "PLS_Include"}])
+    plant = make_plant(spec)
+    run = run_task(plant, tmp_path, "project_backup", {}, hosts="po-a")
+    record = run.task("project_backup", "po-a")
+    assert record["status"] == "failed", run.output[-3000:]
+    message = record["result"]["msg"]
+    assert "project name 'Plant\"X' has '\"'" in message and "archive_name" not in message, message
+
+
+def test_each_failed_role_input_check_names_its_variable(make_plant, tmp_path):
+    plant = make_plant(lab_spec())
+    inventory = lab_inventory(plant, tmp_path / "inventory.yml")
+    run = run_playbook(ROOT / "playbooks" / "redundant_update.yml", inventory, tmp_path, "--tags", "power_operation",
+                       "-e", json.dumps({"power_operation_update_pair_group": "engineering",
+                                         "power_operation_update_change_archive": str(tmp_path / "no such.ctz")}))
+    assert run.rc != 0
+    failed = [r for r in run.results if r["host"] == "po-a" and r["task"].endswith("Check the role's input")]
+    messages = [item["msg"] for item in failed[0]["result"]["results"] if item["msg"] != "All assertions passed"]
+    assert len(messages) == 3, messages
+    assert messages[0].startswith("po-a: power_operation_update_pair_group names the group 'engineering' of 1 host(s)")
+    assert "a pair is exactly two servers" in messages[0]
+    assert messages[1].startswith("po-a: power_operation_update_pair_group names the group 'engineering', which does not hold this server")
+    assert messages[2].startswith("po-a: power_operation_update_change_archive is '") and "no file on the controller" in messages[2]
+    assert all(m.endswith("Nothing was changed.") for m in messages)
+    # a value outside the choices is named by the role's argument spec, before any task
+    run = run_playbook(ROOT / "playbooks" / "redundant_update.yml", inventory, tmp_path, "--tags", "power_operation",
+                       "-e", "power_operation_update_phase=later")
+    assert "power_operation_update_phase must be one of: all, standby, primary, plan, got: later" in run.output
+
+
+def test_the_getting_started_fault_demo_injects_before_the_update_and_passes_paths_as_json():
+    text = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    demo = text[text.index("Break things on purpose"):text.index("Read the modules' documentation")]
+    commands = [line.strip() for line in demo.splitlines() if line.strip().startswith(".venv/bin/")]
+    inject = next(i for i, c in enumerate(commands) if " inject " in c)
+    updates = [i for i, c in enumerate(commands) if "redundant_update" in c]
+    clear = next(i for i, c in enumerate(commands) if " clear " in c)
+    assert inject < updates[0] < clear < updates[1], commands
+    assert not re.search(r"-e power_operation_update_change_archive=", text)
