@@ -87,7 +87,7 @@ class ActionModule(OperationAction):
                                     args["command_timeout"]) for n in names]
         started = time.monotonic()
         deadline = started + args["timeout"]
-        state: dict[str, t.Any] = {"doc": None, "seconds": {}, "digest": ""}
+        state: dict[str, t.Any] = {"doc": None, "seconds": {}, "digest": "", "history": [], "last": {}}
 
         def probe() -> dict:
             # A long poll on the host: the batch again every poll_interval until any tool's
@@ -101,6 +101,9 @@ class ActionModule(OperationAction):
             doc = {"engines": [engine_row(n, run, vocabulary) for n, run in zip(names, answer.values)]}
             now = round(time.monotonic() - started, 1)
             for engine in doc["engines"]:
+                if state["last"].get(engine["name"], "") != engine["status"]:
+                    state["history"].append({"seconds": now, "name": engine["name"], "status": engine["status"]})
+                    state["last"][engine["name"]] = engine["status"]
                 if engine["status"] in expect.get(engine["name"], []):
                     state["seconds"].setdefault(engine["name"], now)
                 else:
@@ -116,10 +119,14 @@ class ActionModule(OperationAction):
             return "; ".join(f"{e['name']}={e['status'] or _unread(e)}" for e in doc["engines"])
 
         timed_out = False
+        if expect:
+            self.progress.begin("waiting for " + ", ".join(f"{name} {' or '.join(wanted)}"
+                                                           for name, wanted in sorted(expect.items())),
+                                args["timeout"])
         try:
             wait_for(probe, done, timeout=args["timeout"] if expect else 0, interval=0.0,
                      what=f"engine_redundancy on {host}", describe=describe,
-                     progress=display.v)
+                     progress=self.progress.state)
         except WaitTimeout:
             timed_out = True
         doc = state["doc"]
@@ -129,6 +136,7 @@ class ActionModule(OperationAction):
                  "exit_code": e["exit_code"]} for e in doc["engines"]]
         result = {"changed": False, "engines": rows,
                   "statuses": {e["name"]: e["status"] for e in doc["engines"]},
+                  "history": state["history"],
                   "elapsed": round(time.monotonic() - started, 1)}
         if timed_out:
             waiting = [f"{r['name']} is {r['status'] or _unread(r)}, expected "

@@ -69,8 +69,7 @@ class ActionModule(OperationAction):
         if self._task.check_mode:
             return {"changed": True, **outcome,
                     "msg": f"would compile {outcome['project']} ({', '.join(outcome['projects'])})"}
-        display.v(f"compiling {outcome['project']} (waiting up to {args['timeout']}s)",
-                  host=task_vars.get("inventory_hostname"))
+        self.progress.begin(f"compiling {outcome['project']}", args["timeout"])
         try:
             outcome = run.compile()
         except OperationUnreachable as lost:

@@ -67,6 +67,9 @@ class ActionModule(OperationAction):
         started = self.clock.now()
         first, changed, action = None, False, _ACTIONS.get(state) if state else None
         check = bool(self._task.check_mode)
+        if not check:
+            doing = {"restarted": "Restart All, then ", "started": "start, then ", "stopped": "stop, then "}
+            self.progress.begin(f"{doing.get(state or '', '')}every runtime process {target}", args["timeout"])
         # A restart or a wait for a service the host showed earlier in the run needs no locate.
         recalled = state in (None, "restarted") and not check and runtime.recall()
         if recalled and action:
@@ -83,7 +86,7 @@ class ActionModule(OperationAction):
             outcome = wait_for_processes(
                 lambda known, max_wait: runtime.watch(known, max_wait, target), target=target,
                 timeout=args["timeout"], long_poll=args["long_poll"], started=started,
-                first=first, progress=lambda line: display.v(f"{host}: {line}"), clock=self.clock)
+                first=first, progress=self.progress.state, clock=self.clock)
         except ProcessWaitFailed as exc:
             result = _result(exc.outcome, changed, action, started, self.clock)
             result.update(failed=True, category=exc.category, msg=f"{host}: runtime: {exc.msg}")

@@ -222,6 +222,7 @@ class ActionModule(OperationAction):
 
     def _wait_setup(self, args: dict[str, t.Any], host: str, run: dict) -> dict[str, t.Any]:
         deadline = time.monotonic() + args["install_timeout"]
+        self.progress.begin(f"System Platform setup on {host}", args["install_timeout"])
 
         def probe() -> dict:
             max_wait = max(0.0, min(args["long_poll"], deadline - time.monotonic()))
@@ -231,7 +232,7 @@ class ActionModule(OperationAction):
             return wait_for(probe, lambda d: d["state"] != "running",
                             timeout=args["install_timeout"], interval=0.0,
                             what=f"sp_install: setup on {host}",
-                            describe=lambda d: d["state"], progress=display.v).value
+                            describe=lambda d: d["state"], progress=self.progress.state).value
         except WaitTimeout as exc:
             raise OperationFailed(
                 "sp_install", f"System Platform setup on {host} did not finish within "
@@ -250,6 +251,8 @@ class ActionModule(OperationAction):
                       f"started")
             self._reset()
         display.v(f"sp_install: restart of {host} issued ({why}), boot {before}")
+        self.progress.begin(f"restart of {host} ({why})",
+                            args["shutdown_timeout"] + args["reboot_delay"] + args["reboot_timeout"])
         interval = args["poll_interval"]
 
         def probe() -> tuple[str, str | None]:
@@ -272,7 +275,7 @@ class ActionModule(OperationAction):
             wait_for(probe, lambda v: v[0] == "down" or (v[0] == "up" and v[1] != before),
                      timeout=args["shutdown_timeout"] + args["reboot_delay"],
                      interval=interval, what=f"sp_install: waiting for {host} to go down",
-                     describe=lambda v: v[0], progress=display.v)
+                     describe=lambda v: v[0], progress=self.progress.state)
         except WaitTimeout as exc:
             raise OperationFailed("sp_install", f"{host} did not go down within "
                                   f"{args['shutdown_timeout']}s after the restart was issued",
@@ -287,7 +290,7 @@ class ActionModule(OperationAction):
                      timeout=args["reboot_timeout"], interval=interval, max_interval=30.0,
                      backoff=1.5, what=f"sp_install: waiting for {host} to come back",
                      describe=lambda v: v[0] if v[0] != "up" else f"up, boot {v[1]}",
-                     progress=display.v)
+                     progress=self.progress.state)
         except WaitTimeout as exc:
             raise OperationFailed("sp_install", f"{host} did not come back within "
                                   f"{args['reboot_timeout']}s after the restart",

@@ -146,6 +146,15 @@ statuses:
   returned: always
   type: dict
   sample: {E1: Standby - Ready, E1b: Active}
+history:
+  description:
+    - Every status as the task saw it change, in order, the first read included - C(seconds)
+      after the task started, C(name), C(status) (null when not recognised). The run report
+      draws the engines' lanes from it.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{seconds: 0.4, name: E1b, status: Standby - Ready}, {seconds: 12.1, name: E1b, status: Active}]
 elapsed:
   description: Seconds the task took.
   returned: always

@@ -24,6 +24,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._agent import (
     VerbCall,
     run_batch,
 )
+from ansible_collections.scada.redundancy.plugins.plugin_utils._progress import Progress
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
     OperationFailed,
     OperationUnreachable,
@@ -44,6 +45,8 @@ class OperationAction(ActionBase):
     _supports_async = False
 
     argument_spec: dict[str, dict[str, t.Any]] = {}
+    #: The task's progress lines (``begin`` a long wait, report its ``state``), set by ``run``.
+    progress: Progress
     #: Extra validation rules accepted by ``validate_argument_spec`` (mutually_exclusive, ...).
     argument_rules: dict[str, t.Any] = {}
 
@@ -57,7 +60,9 @@ class OperationAction(ActionBase):
         host = task_vars.get("inventory_hostname", self._connection._play_context.remote_addr)
         self.host_name = host  # what _install_memory keys this run's guesses by
         try:
-            result.update(self.execute(args, task_vars))
+            with Progress(host, self._task.get_name() or self._task.action, display.display,
+                          display.v) as self.progress:
+                result.update(self.execute(args, task_vars))
         except OperationUnreachable as exc:
             result.update(unreachable=True, changed=False, msg=f"{host}: {self._unreachable(exc)}")
         except OperationFailed as exc:

@@ -53,6 +53,10 @@ GALAXY_OPTIONS: dict[str, dict[str, t.Any]] = {
     "helper_timeout": {"type": "int", "default": 3600},
 }
 
+#: Helper commands that can run for minutes (deploys, the migration, an upload): their
+#: start is said at default verbosity, with the helper's timeout.
+_LONG_COMMANDS = frozenset({"deploy", "undeploy", "migrate", "upload"})
+
 _source_cache: dict[str, tuple[str, str]] = {}
 
 
@@ -99,6 +103,8 @@ class GalaxyAction(OperationAction):
         run = verbs.process_run(exe, "", timeout=timeout, stdin=json.dumps(body, ensure_ascii=True),
                                 utf8=True, max_output=MAX_ANSWER)
         step = f"GRAccess {command}"
+        if command in _LONG_COMMANDS:
+            self.progress.begin(step, timeout)
         found = self.verbs(step, [verbs.path_test(exe), run], tolerate=EVERY_CATEGORY)
         if not isinstance(found[0], VerbError) and not found[0]["exists"]:
             self._compile_helper(args, source, folder)

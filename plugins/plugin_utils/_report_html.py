@@ -67,9 +67,14 @@ def _badge(text: str, kind: str, extra: str = "") -> str:
 
 def _availability_card(group: t.Mapping[str, t.Any]) -> str:
     band = group["availability"]
-    observed = band["served_seconds"] + band["out_seconds"] + band["unknown_seconds"]
+    failovers = band.get("failovers") or []
+    observed = band["served_seconds"] + band["out_seconds"] + band["unknown_seconds"] + band.get("failover_seconds", 0)
     if band["out_seconds"] > 0:
         verdict = _badge(f"not served for {duration(band['out_seconds'])}", "bad")
+    elif failovers:
+        switches = ", ".join(f"{f['from']} to {f['to']}" for f in failovers)
+        verdict = _badge(f"{len(failovers)} failover{'s' if len(failovers) > 1 else ''} ({switches}), within "
+                         f"{duration(band['failover_seconds'])} not read", "neutral")
     elif band["served_seconds"] > 0 and band["unknown_seconds"] == 0:
         verdict = _badge("served throughout", "ok")
     else:
@@ -185,10 +190,26 @@ def _cell(value: t.Any) -> str:
     if isinstance(value, bool):
         return _badge("yes", "ok") if value else _badge("no", "neutral")
     if isinstance(value, t.Mapping):
-        return "<br>".join(f'<span class="mono">{esc(k)}: {esc(v)}</span>' for k, v in value.items())
+        return "<br>".join(f'<span class="mono">{esc(str(k).replace("_", " "))}: {esc(_plain(v))}</span>'
+                           for k, v in value.items())
     if isinstance(value, list):
-        return esc(", ".join(str(v) for v in value))
+        if any(isinstance(v, (t.Mapping, list)) for v in value):
+            return "<br>".join(esc(_plain(v)) for v in value)
+        return esc(", ".join(_plain(v) for v in value))
     return esc(value)
+
+
+def _plain(value: t.Any) -> str:
+    """Nested data as a person reads it: 'key: value; ...', lists joined, never a repr."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, t.Mapping):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value) or "-"
+    return str(value)
 
 
 def _summary(report: t.Mapping[str, t.Any]) -> str:

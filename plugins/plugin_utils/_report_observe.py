@@ -196,6 +196,11 @@ def _engine_redundancy(observed: Observations, step: Step, result: Result) -> No
         return
     names = sorted(str(row["name"]) for row in rows)
     observed.engine_pairs[" / ".join(names)] = names
+    for seen in result.get("history") or []:  # every change the wait saw, when it saw it
+        if isinstance(seen, t.Mapping) and seen.get("name") and isinstance(seen.get("seconds"), (int, float)):
+            at = min(step["start"] + float(seen["seconds"]), _end(step))
+            observed.state(str(seen["name"]), "status", at, seen.get("status") or "not recognised", step)
+            observed.state(str(seen["name"]), "role", at, engine_role(seen.get("status")), step)
     for row in rows:
         name = str(row["name"])
         observed.engine_nodes.setdefault(name, _where(step))

@@ -43,7 +43,8 @@ COLOURS = {
                  "notifications": ("#94a3b8", "#0f172a"), "deploy": ("#0891b2", "#fff"),
                  "install": ("#be185d", "#fff"), "reboot": ("#ea580c", "#fff"), "migrate": ("#0e7490", "#fff"),
                  "upload": ("#475569", "#fff")},
-    "availability": {"served": ("#16a34a", "#fff"), "out": ("#dc2626", "#fff"), "unknown": ("#e5e7eb", "#475569")},
+    "availability": {"served": ("#16a34a", "#fff"), "out": ("#dc2626", "#fff"), "unknown": ("#e5e7eb", "#475569"),
+                     "failover": ("#f59e0b", "#1f2937")},
 }
 DEFAULT_COLOUR = ("#cbd5e1", "#0f172a")
 
@@ -164,9 +165,12 @@ def timeline(group: t.Mapping[str, t.Any], end: float) -> str:
         body.append(f'<text x="8" y="{y + 17}" class="member band-title">pair served</text>')
         body.append(f'<rect x="{LABEL}" y="{y}" width="{scale.width}" height="{BAND}" class="track"/>')
         for segment in band["segments"]:
-            label = {"served": "served", "out": "NOT SERVED", "unknown": "not known"}[segment["value"]]
+            label = {"served": "served", "out": "NOT SERVED", "unknown": "not known",
+                     "failover": "failover"}[segment["value"]]
+            why = (f": {segment['before']} to {segment['after']}, in this span between two reads (the vendor's "
+                   f"brief downtime; not measured)" if segment["value"] == "failover" else "")
             tip = (f"{group['name']}: {label} {clock(segment['start'])}-{clock(segment['end'])} "
-                   f"({duration(segment['end'] - segment['start'])})")
+                   f"({duration(segment['end'] - segment['start'])}){why}")
             body.append(_bar(scale, y, BAND, "availability", segment, label, tip, css=f" band-{segment['value']}"))
         y += BAND + 6
     grid = [f'<line x1="{scale.x(tick)}" x2="{scale.x(tick)}" y1="4" y2="{y}" class="grid"/>' for tick in scale.ticks()]
@@ -196,17 +200,18 @@ def legend() -> str:
         "runtime": ("runtime", ("running", "starting", "restarting", "stopped", "exception")),
         "activity": ("activity", ("backup", "copy", "restore", "compile", "setup", "restart", "deploy",
                                   "install", "reboot", "migrate")),
-        "pair": ("availability", ("served", "out")),
+        "pair": ("availability", ("served", "out", "failover", "unknown")),
     }
     out = []
     for title, (lane, values) in rows.items():
         swatches = "".join(
             f'<span class="swatch"><svg width="14" height="14"><rect width="14" height="14" rx="3" '
-            f'fill="{colour(lane, v)[0]}"/></svg>{esc("not served" if v == "out" else v)}</span>' for v in values)
+            f'fill="{colour(lane, v)[0]}"/></svg>{esc({"out": "not served", "unknown": "not known"}.get(v, v))}</span>' for v in values)
         out.append(f'<div class="legend-row"><b>{esc(title)}</b>{swatches}</div>')
     out.append('<div class="legend-row"><b>reads</b><span class="swatch"><svg width="14" height="14">'
                '<path d="M3 3 L11 3 L7 11 Z" class="read-mark"/></svg>'
-               'a module read the state here; a lane holds that value until the next read</span></div>')
+               'a module read the state here; a lane holds that value until the next read '
+               '(an engine\'s, until a deploy, install or restart begins)</span></div>')
     out.append('<div class="legend-row"><b>inferred</b><span class="swatch"><svg width="14" height="14">'
                '<rect width="14" height="14" rx="3" fill="#15803d"/>'
                '<rect width="14" height="14" rx="3" fill="url(#hatch)"/></svg>'

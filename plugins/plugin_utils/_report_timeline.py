@@ -111,8 +111,40 @@ def _serving(member: t.Mapping[str, t.Any], at: float) -> t.Optional[bool]:
     return None if runtime is None else runtime == "running"
 
 
-def availability(members: list[t.Mapping[str, t.Any]], end: float) -> dict[str, t.Any]:
-    """Served, out (no member serving) or unknown, over the span the pair was observed."""
+#: Steps during which an engine's status can change unread: from the start of one until the
+#: next read, the engine's lanes are unknown, not the last value read.
+_UNREAD_DURING = frozenset({"deploy", "migrate", "install", "reboot", "upload"})
+
+
+def _engine_points(observed: Observations, member: str, lane: str) -> list[dict[str, t.Any]]:
+    """An engine's read values, each holding only until a step that may change it began."""
+    points = _points(observed, member, lane)
+    if not points:
+        return points
+    first, reads = min(p["at"] for p in points), {p["at"] for p in points}
+    return points + [{"member": member, "lane": lane, "at": a["start"], "value": "unknown",
+                      "step": a["step"], "inferred": True}
+                     for a in observed.activities
+                     if a["label"] in _UNREAD_DURING and a["start"] > first and a["start"] not in reads]
+
+
+def _failovers(band: list[dict[str, t.Any]], members: list[t.Mapping[str, t.Any]]) -> None:
+    """Mark an unknown span as a failover when the active member differs on its two sides:
+    the pair switched in there (the vendor's brief downtime), unmeasured."""
+    def active(at: float) -> t.Optional[str]:
+        found = [m["name"] for m in members if value_at(m["lanes"]["role"], at) == "active"]
+        return found[0] if len(found) == 1 else None
+
+    for segment in band:
+        if segment["value"] == "unknown":
+            before, after = active(segment["start"] - 0.001), active(segment["end"])
+            if before and after and before != after:
+                segment.update(value="failover", before=before, after=after)
+
+
+def availability(members: list[t.Mapping[str, t.Any]], end: float, engines: bool = False) -> dict[str, t.Any]:
+    """Served, out (no member serving) or unknown, over the span the pair was observed; for
+    an engine pair, an unknown span across which the active engine changed is a failover."""
     edges = sorted({round(s[key], 3) for m in members for lane in m["lanes"].values()
                     for s in lane for key in ("start", "end")} | {round(end, 3)})
     band: list[dict[str, t.Any]] = []
@@ -125,10 +157,14 @@ def availability(members: list[t.Mapping[str, t.Any]], end: float) -> dict[str, 
             band[-1]["end"] = stop
         else:
             band.append({"start": start, "end": stop, "value": value})
+    if engines:
+        _failovers(band, members)
     totals = {v: round(sum(s["end"] - s["start"] for s in band if s["value"] == v), 3)
-              for v in ("served", "out", "unknown")}
+              for v in ("served", "out", "unknown", "failover")}
     return {"segments": band, "served_seconds": totals["served"], "out_seconds": totals["out"],
-            "unknown_seconds": totals["unknown"],
+            "unknown_seconds": totals["unknown"], "failover_seconds": totals["failover"],
+            "failovers": [{"start": s["start"], "end": s["end"], "from": s["before"], "to": s["after"]}
+                          for s in band if s["value"] == "failover"],
             "gaps": [{"start": s["start"], "end": s["end"]} for s in band if s["value"] == "out"]}
 
 
@@ -207,9 +243,9 @@ def build(observed: Observations, end: float,
         rows = [{"name": member, "kind": "engine", "read_on": observed.engine_nodes.get(member), "lanes": {
             "configured": [{"start": 0.0, "end": round(end, 3), "value": configured[member], "inferred": False,
                             "step": "inventory: scada_engine_pairs"}] if member in configured else [],
-            "status": segments(_points(observed, member, "status"), end),
-            "role": segments(_points(observed, member, "role"), end)},
+            "status": segments(_engine_points(observed, member, "status"), end),
+            "role": segments(_engine_points(observed, member, "role"), end)},
             "reads": _reads(observed, member)} for member in members]
         out.append({"name": name, "kind": "engines", "members": rows,
-                    "availability": availability(rows, end) if len(rows) == 2 else None})
+                    "availability": availability(rows, end, engines=True) if len(rows) == 2 else None})
     return out

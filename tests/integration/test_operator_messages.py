@@ -66,3 +66,25 @@ def test_the_getting_started_fault_demo_injects_before_the_update_and_passes_pat
     clear = next(i for i, c in enumerate(commands) if " clear " in c)
     assert inject < updates[0] < clear < updates[1], commands
     assert not re.search(r"-e power_operation_update_change_archive=", text)
+
+
+def test_long_waits_show_progress_at_default_verbosity(make_plant, tmp_path):
+    import yaml
+
+    from support.plants import inventory
+
+    spec = plant_spec(["po-a"])
+    spec["time_scale"] = 0.2  # a Restart All of some seconds
+    plant = make_plant(spec)
+    play = [{"hosts": "po-a", "gather_facts": False, "tasks": [
+        {"name": "Restart All", "scada.redundancy.runtime": {"state": "restarted", "timeout": 600}}]}]
+    path = tmp_path / "play.yml"
+    path.write_text(yaml.safe_dump(play), encoding="utf-8")
+    run = run_playbook(path, inventory(plant, tmp_path / "inventory.yml"), tmp_path,
+                       env={"SCADA_REDUNDANCY_PROGRESS_INTERVAL": "0.5"})
+    assert run.rc == 0, run.output[-3000:]
+    lines = [line for line in run.output.splitlines() if line.startswith("po-a: ")]
+    assert lines[0] == "po-a: Restart All, then every runtime process Running: started, at most 600s", lines
+    ticks = [line for line in lines[1:] if re.match(r"po-a: Restart All, then every runtime process Running: \d+s of at most 600s", line)]
+    assert ticks, run.output[-3000:]
+    assert any("; last seen: runtime processes:" in line for line in ticks), ticks

@@ -62,6 +62,15 @@ def _report(reports: pathlib.Path, playbook: str = "redundant_update") -> tuple[
     return json.loads(jsons[0].read_text()), pages[0]
 
 
+def _no_repr_in_cells(page: str) -> None:
+    """Every table cell reads as text: no Python dict or list repr ({'...': or ['...)."""
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)
+    assert cells
+    shown = [re.sub(r"<[^>]+>", " ", cell).replace("&#x27;", "'").replace("&quot;", '"') for cell in cells]
+    bad = [cell for cell in shown if re.search(r"[\[{]\s*'|'\s*:\s", cell)]
+    assert not bad, bad[:5]
+
+
 def _group(report: dict, name: str) -> dict:
     return next(g for g in report["timeline"] if g["name"] == name)
 
@@ -217,6 +226,7 @@ def test_the_report_of_a_redundant_update(reported, tmp_path):
     check_the_backups_carry_the_sha256_of_the_controllers_files(reported)
     check_the_timeline_shows_roles_runtime_and_the_pair_served_throughout(reported)
     check_the_report_holds_no_secret_and_fetches_nothing(reported)
+    _no_repr_in_cells(_report(reported[1])[1].read_text())
     check_the_page_renders_in_headless_chromium_with_the_timeline(reported, tmp_path / "chromium")
     check_a_pair_restarted_at_once_shows_its_gap(reported, tmp_path / "gap")
 
@@ -328,6 +338,16 @@ def test_a_system_platform_run_gets_an_engine_timeline(sp_reported):
     assert statuses[0] == "Standby - Ready" and statuses[-1].startswith("Active"), statuses
     band = engines["availability"]
     assert band["served_seconds"] > 0 and band["segments"][-1]["value"] == "served", band
+    # the standby's deploy is where the pair switched, unread: drawn as its failover window
+    # (the vendor's brief downtime), never as served throughout
+    assert [(f["from"], f["to"]) for f in band["failovers"]] == [("E1", "E1b")], band
+    deploy = next(a for m in _group(report, "galaxy_lab")["members"] for a in m["lanes"]["activity"]
+                  if a["label"] == "deploy" and a["step"] == "Cascade deploy P2")
+    window = next(s for s in band["segments"] if s["value"] == "failover")
+    assert window["start"] <= deploy["start"] + 0.01 and window["end"] >= deploy["end"] - 0.01, (window, deploy)
+    page = jsons[0].with_suffix(".html").read_text()
+    assert "1 failover (E1 to E1b)" in page and "served throughout" not in page
+    _no_repr_in_cells(page)
     nodes = _group(report, "galaxy_lab")
     assert nodes["kind"] == "galaxy" and nodes["availability"] is None
     labels = {m["name"]: [a["label"] for a in m["lanes"]["activity"]] for m in nodes["members"]}
