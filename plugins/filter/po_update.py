@@ -12,6 +12,7 @@ missing on a server (:func:`po_missing_change`), and which server is the live st
 from __future__ import annotations
 
 import datetime
+import json
 import typing as t
 
 from ansible.errors import AnsibleFilterError
@@ -194,6 +195,57 @@ def _restore_line(result: t.Mapping[str, t.Any] | None, predicted: bool = False)
     return f" ({how}: {'; '.join(parts)}; --diff lists the files)"
 
 
+def po_update_guidance(reads: t.Mapping[str, t.Mapping[str, t.Any]], pair: str, plan: t.Mapping[str, t.Any],
+                       what_happened: str, backups: t.Mapping[str, t.Any] | None = None,
+                       inventory: str = "<inventory>") -> str:
+    """What an operator does when a server of the pair stopped answering mid-run: which server
+    serves now, what state each is in, and the two ways forward (run again once it answers, or
+    put it back from its pre-change backup, with the commands).
+
+    ``reads`` maps each server to a po_info task result read just now (``unreachable`` when it
+    did not answer); ``what_happened`` is what the run did before, in the survivor's words.
+    """
+    target = plan.get("target") or {}
+    states, serving, gone = [], [], []
+    for host in (plan["standby"], plan["active"]):
+        read = reads.get(host) or {}
+        info = read.get("po_info")
+        if read.get("unreachable") or not isinstance(info, t.Mapping):
+            gone.append(host)
+            states.append(f"{host}: not answering")
+            continue
+        not_running = po_not_running(info)
+        role = (info.get("redundancy") or {}).get("role") or "unknown"
+        holds = "holds the change" if target and not po_missing_change(info, target) else "runs the project it had"
+        running = "every process Running" if not not_running else f"not running: {', '.join(not_running)}"
+        states.append(f"{host}: {role}, {running}, {holds}")
+        if not not_running:
+            serving.append(host)
+    now = (f"{' and '.join(serving)} serve{'s' if len(serving) == 1 else ''} the plant"
+           if serving else "no server of the pair answers with every process Running: check the plant at once")
+    lines = [f"{pair}: {', '.join(gone) or 'a server'} stopped answering during the update. {what_happened}",
+             f"Now: {now}. " + "; ".join(states) + ".",
+             "Ways forward: (1) once " + (", ".join(gone) or "it") + " answers again, run the same "
+             "playbook again: a server that holds the change is left alone and the procedure goes on "
+             "from where it stopped."]
+    revert = []
+    for host in gone:
+        backup = (backups or {}).get(host) or {}
+        if backup.get("path"):
+            archive = json.dumps({"archive": backup["path"]})
+            revert.append(f"ansible {host} -i {inventory} -m scada.redundancy.project_restore -a "
+                          f"'{archive}' && ansible {host} -i {inventory} -m "
+                          f"scada.redundancy.project_compile && ansible {host} -i {inventory} -m "
+                          f"scada.redundancy.runtime -a state=restarted")
+    if revert:
+        lines.append(f"(2) or, once it answers, put {' and '.join(gone)} back as it was from its pre-change "
+                     "backup: " + "; ".join(revert) + ".")
+    else:
+        lines.append(f"(2) there is nothing to put back: no pre-change backup of {' or '.join(gone) or 'it'} "
+                     "was taken, so this run changed nothing on it.")
+    return " ".join(lines)
+
+
 class FilterModule:
     def filters(self) -> dict[str, t.Callable[..., t.Any]]:
         return {
@@ -202,5 +254,6 @@ class FilterModule:
             "po_pair_roles": po_pair_roles,
             "po_update_plan": po_update_plan,
             "po_update_dry_run": po_update_dry_run,
+            "po_update_guidance": po_update_guidance,
             "po_not_running": po_not_running,
         }
