@@ -297,6 +297,52 @@ def sp_upgrade_dry_run(plan: t.Mapping[str, t.Any], galaxy: str, setup_path: str
     return lines + [f"{index}. {step}" for index, step in enumerate(steps, start=1)]
 
 
+def sp_upgrade_guidance(nodes: t.Mapping[str, t.Mapping[str, t.Any]], galaxy: str, target_version: str,
+                        what_happened: str, statuses: t.Mapping[str, t.Any] | None = None,
+                        pairs: t.Sequence[t.Mapping[str, t.Any]] = ()) -> str:
+    """What an operator does when a node of the galaxy stopped answering mid-upgrade: which
+    engine of each pair serves now, each node's state, and the ways forward.
+
+    ``nodes`` maps each node to a host_info task result read just now (``unreachable`` when
+    it did not answer); ``statuses`` maps engines to their status as the status host read
+    them (empty when it could not).
+    """
+    gone, states = [], []
+    for host, read in sorted(nodes.items()):
+        facts = (read or {}).get("host_info")
+        if (read or {}).get("unreachable") or not isinstance(facts, t.Mapping):
+            gone.append(host)
+            states.append(f"{host}: not answering")
+            continue
+        version = ((facts.get("products") or {}).get("system_platform") or {}).get("version")
+        reached = _version(version) is not None and _version(version) >= (_version(target_version) or ())
+        at = "at the target version" if reached else "not upgraded"
+        states.append(f"{host}: System Platform {version or 'not found'} ({at})")
+    serving = []
+    for pair in pairs:
+        names = [pair.get("primary"), pair.get("backup")]
+        known = {n: (statuses or {}).get(n) for n in names if n}
+        active = [n for n, status in known.items() if _is_active(status)]
+        label = pair.get("name") or " / ".join(n for n in names if n)
+        if active:
+            serving.append(f"pair {label}: {active[0]} active ({known[active[0]]})")
+        elif any(known.values()):
+            serving.append(f"pair {label}: no engine Active (" + ", ".join(f"{n} {s or 'unknown'}" for n, s in known.items())
+                           + "): check the pair at once")
+        else:
+            serving.append(f"pair {label}: not read (the status host does not answer)")
+    who = "; ".join(gone) or "a node"
+    return " ".join([
+        f"Galaxy {galaxy}: {who} stopped answering during the upgrade. {what_happened}",
+        "Now: " + ("; ".join(serving) + ". " if serving else "") + "; ".join(states) + ".",
+        f"Ways forward: (1) once {who} answers again, run the same playbook again: the nodes at the target "
+        "version and the steps done are skipped, and the upgrade goes on from where it stopped.",
+        f"(2) an upgrade has no rollback (AVEVA): if setup had started on {who}, it must finish there; read its "
+        "setup log on the node, restart the node, then run again. The engines of a node that does not answer do "
+        "not run: their partners serve, as Now says.",
+    ])
+
+
 def sp_engine_nodes(plan: t.Mapping[str, t.Any]) -> list[str]:
     """The nodes that host a redundant engine (the ones the SMS requirement applies to)."""
     return sorted({row[key] for row in plan.get("pairs") or [] for key in ("first_node", "second_node")})
@@ -305,4 +351,4 @@ def sp_engine_nodes(plan: t.Mapping[str, t.Any]) -> list[str]:
 class FilterModule:
     def filters(self) -> dict[str, t.Callable[..., t.Any]]:
         return {"sp_upgrade_plan": sp_upgrade_plan, "sp_engine_nodes": sp_engine_nodes,
-                "sp_upgrade_dry_run": sp_upgrade_dry_run}
+                "sp_upgrade_dry_run": sp_upgrade_dry_run, "sp_upgrade_guidance": sp_upgrade_guidance}

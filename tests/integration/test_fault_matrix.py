@@ -8,7 +8,6 @@ completes the update without restoring again what already holds the change.
 
 from __future__ import annotations
 
-import pathlib
 
 import pytest
 
@@ -22,31 +21,12 @@ from support.fault_matrix import (
     assert_pair_served,
     assert_rerun_completes,
     operation_started,
+    change,  # noqa: F401 - a fixture make_lab uses
+    make_lab,  # noqa: F401 - a fixture
     restores,
-    start_lab,
-    take_change,
     verb_started,
     when,
 )
-
-
-@pytest.fixture(scope="module")
-def change(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    return take_change(tmp_path_factory.mktemp("change"))
-
-
-@pytest.fixture
-def make_lab(change: pathlib.Path, tmp_path: pathlib.Path):
-    """make_lab(**cost): a fresh lab pair, ``cost`` overriding modelled durations by name."""
-    started: list[Lab] = []
-
-    def make(**cost: float) -> Lab:
-        started.append(start_lab(tmp_path, change, **cost))
-        return started[-1]
-
-    yield make
-    for lab in started:
-        lab.plant.stop()
 
 
 @pytest.fixture

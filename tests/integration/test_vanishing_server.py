@@ -6,33 +6,13 @@ backup, with the commands), and nothing more changes after it vanished."""
 
 from __future__ import annotations
 
-import pathlib
-
 import pytest
 
-from support.fault_matrix import Lab, start_lab, take_change, verb_started, when, operation_started
+from support.fault_matrix import change, make_lab, operation_started, verb_started, when  # noqa: F401 - fixtures
 
 CHANGES = ("folder.swap", "po.compile", "po.process")
 
 pytestmark = pytest.mark.timeout(600)
-
-
-@pytest.fixture(scope="module")
-def change(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    return take_change(tmp_path_factory.mktemp("change"))
-
-
-@pytest.fixture
-def make_lab(change: pathlib.Path, tmp_path: pathlib.Path):
-    started: list[Lab] = []
-
-    def make(**cost: float) -> Lab:
-        started.append(start_lab(tmp_path, change, **cost))
-        return started[-1]
-
-    yield make
-    for lab in started:
-        lab.plant.stop()
 
 
 #: (case, server that vanishes, trigger, modelled costs slowing the step, survivor, what the survivor says)

@@ -19,6 +19,7 @@ import threading
 import time
 from typing import Any, Callable, Iterator
 
+import pytest
 from scada_twin.plant import Plant
 from scada_twin.timeline import Event
 
@@ -228,3 +229,25 @@ def assert_holds_change(lab: Lab) -> None:
         assert compiled is not None and status.loaded.fingerprint == compiled.fingerprint, \
             f"{host}: the runtime does not run the compiled change (restart missing)"
         assert all(p.state == "Running" for p in status.processes), (host, status.processes)
+
+
+# -- fixtures (imported by the test modules that use them) -----------------------------------
+
+@pytest.fixture(scope="module")
+def change(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """The engineer's change, taken once per test module."""
+    return take_change(tmp_path_factory.mktemp("change"))
+
+
+@pytest.fixture
+def make_lab(change: pathlib.Path, tmp_path: pathlib.Path) -> Iterator[Callable[..., Lab]]:
+    """make_lab(**cost): a fresh lab pair, ``cost`` overriding modelled durations by name."""
+    started: list[Lab] = []
+
+    def make(**cost: float) -> Lab:
+        started.append(start_lab(tmp_path, change, **cost))
+        return started[-1]
+
+    yield make
+    for lab in started:
+        lab.plant.stop()
