@@ -8,7 +8,6 @@ completes the update without restoring again what already holds the change.
 
 from __future__ import annotations
 
-
 import pytest
 
 from support.fault_matrix import (
