@@ -24,16 +24,41 @@ def test_refused_credentials_are_an_authentication_failure_naming_host_user_and_
     assert "cannot reach" not in message and "Wrong-Passw0rd" not in run.output
 
 
-def test_a_project_folder_windows_would_not_allow_is_named_with_its_character(make_plant, tmp_path):
-    spec = plant_spec(["po-a"])
-    spec["hosts"][0]["products"]["power_operation"].update(
-        projects=[{"name": 'Plant"X', "includes": ["PLS_Include"]}, {"name": "PLS_Include"}])
-    plant = make_plant(spec)
-    run = run_task(plant, tmp_path, "project_backup", {}, hosts="po-a")
+def test_a_project_name_windows_would_not_allow_is_named_with_its_character(make_plant, tmp_path):
+    plant = make_plant(plant_spec(["po-a"]))
+    run = run_task(plant, tmp_path, "project_backup", {"project": 'Plant"X'}, hosts="po-a")
     record = run.task("project_backup", "po-a")
     assert record["status"] == "failed", run.output[-3000:]
     message = record["result"]["msg"]
     assert "project name 'Plant\"X' has '\"'" in message and "archive_name" not in message, message
+
+
+def test_windows_naming_rules_hold_on_the_twin_through_the_agent(make_plant, tmp_path):
+    plant = make_plant(plant_spec(["po-a"]))
+    long_path = "D:\\" + "\\".join(["folder-name-of-forty-characters-exactly"] * 7) + "\\file.txt"
+    cases = {"forbidden": 'D:\\a"b.txt', "reserved": "D:\\data\\CON.txt", "long": long_path}
+    args = {"tolerate": True, "calls": [{"verb": "file_write_atomic", "args": {"path": "{{ item }}", "base64": "eA=="}}]}
+    play = [{"hosts": "po-a", "gather_facts": False, "tasks": [
+        {"name": "write", "scada.redundancy.agent_verbs": args, "loop": list(cases.values())},
+        {"name": "trailing", "scada.redundancy.agent_verbs": {"calls": [
+            {"verb": "file_write", "args": {"path": "D:\\trail. ", "base64": "eA=="}},
+            {"verb": "path_test", "args": {"path": "D:\\trail"}}]}}]}]
+    import yaml
+
+    from support.plants import inventory
+
+    path = tmp_path / "play.yml"
+    path.write_text(yaml.safe_dump(play), encoding="utf-8")
+    run = run_playbook(path, inventory(plant, tmp_path / "inventory.yml"), tmp_path)
+    assert run.rc == 0, run.output[-3000:]
+    results = run.task("write", "po-a")["result"]["results"]
+    messages = {name: item["results"][0]["msg"] for name, item in zip(cases, results)}
+    assert all(not item["results"][0]["ok"] for item in results), results
+    assert "syntax is incorrect" in messages["forbidden"]
+    assert "reserves for a device" in messages["reserved"]
+    assert "too long" in messages["long"]
+    # Win32 drops a name's trailing dots and spaces: the file is 'trail'
+    assert run.task("trailing", "po-a")["result"]["results"][1]["value"]["kind"] == "file"
 
 
 def test_each_failed_role_input_check_names_its_variable(make_plant, tmp_path):

@@ -28,8 +28,19 @@ class DiskFullError(FileSystemError):
         super().__init__(f"There is not enough space on the disk. ({path})")
 
 
+#: Characters no Windows file or folder name may hold, besides control characters (Microsoft,
+#: "Naming Files, Paths, and Namespaces").
+FORBIDDEN_CHARACTERS = set('<>:"|?*')
+#: Device names Windows reserves, with or without an extension (same page).
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+#: MAX_PATH: .NET Framework 4.x refuses longer paths unless long paths are enabled, which the
+#: twin's hosts (as Windows Server's defaults) are not (Microsoft, "Maximum Path Length Limitation").
+MAX_PATH = 260
+
+
 def normalize(path: str) -> str:
-    """Canonical absolute form: backslashes, no trailing separator, '..' resolved.
+    """Canonical absolute form: backslashes, no trailing separator, '..' resolved, and each
+    name's trailing dots and spaces removed, as Win32 does when it resolves a path.
 
     Raises FileSystemError for a relative path: the twin has no current directory.
     """
@@ -37,7 +48,21 @@ def normalize(path: str) -> str:
     drive, rest = ntpath.splitdrive(path)
     if not drive or not rest.startswith("\\"):
         raise FileSystemError(f"Path is not absolute: {path}")
-    return ntpath.normpath(drive.upper() + rest)
+    names = [name.rstrip(". ") if name not in (".", "..") else name for name in rest.split("\\")]
+    return ntpath.normpath(drive.upper() + "\\".join(names))
+
+
+def check_new_name(path: str) -> None:
+    """What Windows refuses when a file or folder is created at ``path``."""
+    if len(path) >= MAX_PATH:
+        raise FileSystemError("The specified path, file name, or both are too long. The fully qualified "
+                              "file name must be less than 260 characters, and the directory name must "
+                              f"be less than 248 characters. ({path})")
+    for name in ntpath.splitdrive(path)[1].split("\\"):
+        if set(name) & FORBIDDEN_CHARACTERS or any(ord(c) < 32 for c in name):
+            raise FileSystemError(f"The filename, directory name, or volume label syntax is incorrect. ('{path}')")
+        if name.split(".")[0].strip().lower() in RESERVED_NAMES:
+            raise FileSystemError(f"'{name}' is a name Windows reserves for a device. ('{path}')")
 
 
 def _key(path: str) -> str:
@@ -129,6 +154,7 @@ class FileSystem:
     # -- changes -------------------------------------------------------------------------
     def mkdir(self, path: str) -> None:
         path = normalize(path)
+        check_new_name(path)
         with self._lock:
             if _key(path) in self._files:
                 raise FileSystemError(f"A file exists at '{path}'.")
@@ -141,6 +167,7 @@ class FileSystem:
 
     def write(self, path: str, content: bytes) -> None:
         path = normalize(path)
+        check_new_name(path)
         with self._lock:
             if self.is_dir(path):
                 raise FileSystemError(f"Access to the path '{path}' is denied.")
@@ -172,6 +199,7 @@ class FileSystem:
         it takes the new name; no space is needed and write times stay (Microsoft,
         "Directory.Move": IOException when the destination exists)."""
         source, target = normalize(source), normalize(target)
+        check_new_name(target)
         with self._lock:
             if not self.exists(source):
                 raise FileSystemError(f"Could not find a part of the path '{source}'.")

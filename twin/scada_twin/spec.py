@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .filesystem import FileSystemError, check_new_name, normalize
+
 
 class SpecError(ValueError):
     """The spec file is not valid; the message names the key."""
@@ -153,6 +155,11 @@ def _parse_files(where: str, data: Any) -> dict[str, str]:
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                              for k, v in data.items()):
         raise SpecError(f"{where} must map Windows paths to text contents")
+    for path in data:
+        try:
+            check_new_name(normalize(path))
+        except FileSystemError as exc:
+            raise SpecError(f"{where}: {exc}") from None
     return dict(data)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import ntpath
 import re
 from typing import Any
 
@@ -93,7 +94,7 @@ def file_append(ctx: VerbContext, path: str, offset: int, base64: str, sha256: s
                         f"{digest}); it was not written", "chunk_corrupt")
     if offset and not fs.is_file(path):
         raise VerbError(f"{path} does not exist to continue at offset {offset}", "offset_mismatch")
-    parent = path.rstrip("\\").rpartition("\\")[0]
+    parent = ntpath.dirname(path.rstrip("\\"))
     if parent and not fs.is_dir(parent):  # FileStream creates no folder
         raise VerbError(f"Could not find a part of the path '{path}'.", None,
                         "System.IO.DirectoryNotFoundException")

@@ -7,6 +7,7 @@ follows is named in its docstring.
 from __future__ import annotations
 
 import base64
+import ntpath
 import re
 import uuid
 from typing import Any
@@ -309,7 +310,7 @@ def file_write(ctx: VerbContext, path: str, base64: str) -> dict[str, Any]:
     """File.WriteAllBytes: DirectoryNotFoundException when the folder is missing
     (Microsoft, "File.WriteAllBytes")."""
     fs = ctx.host.fs
-    parent = path.rstrip("\\").rpartition("\\")[0]
+    parent = ntpath.dirname(path.rstrip("\\"))
     if parent and not fs.is_dir(parent):
         raise VerbError(f"Could not find a part of the path '{path}'.", "not_found")
     data = _b64decode(base64)
@@ -397,7 +398,7 @@ def file_write_atomic(ctx: VerbContext, path: str, base64: str,
         if current != expect_sha256.lower():
             raise VerbError(f"{path} changed since it was read: it was not written", "changed")
     data = _b64decode(base64)
-    _mkdir(ctx, path.rstrip("\\").rpartition("\\")[0])
+    _mkdir(ctx, ntpath.dirname(path.rstrip("\\")))
     _write(ctx, f"{path}.tmp", data)
     _write(ctx, path, data)
     fs.remove(f"{path}.tmp")

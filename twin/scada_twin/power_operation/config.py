@@ -37,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Mapping
 
+from ..filesystem import FileSystemError, check_new_name, normalize
 from ..spec import SpecError
 from .errors import PowerOperationError
 from .paths import relative_path
@@ -156,6 +157,10 @@ def _projects(data: Any, where: str) -> tuple[ProjectSpec, ...]:
 def _project(data: Any, where: str) -> ProjectSpec:
     if not isinstance(data, Mapping) or not data.get("name"):
         raise SpecError(f"{where} needs a 'name'")
+    try:  # a project is a folder: Windows' naming rules hold for its name
+        check_new_name(normalize(f"C:\\{data['name']}"))
+    except FileSystemError as exc:
+        raise SpecError(f"{where}.name {data['name']!r}: {exc}") from None
     files = {_relative_path(k, f"{where}.files"): _content(v, f"{where}.files[{k}]")
              for k, v in _mapping(data.get("files"), f"{where}.files").items()}
     return ProjectSpec(

@@ -135,6 +135,10 @@ class Process:
     def terminate(self) -> None:
         raise NotImplementedError
 
+    def exited(self) -> bool:
+        """Whether the process has ended (its output may still be unread)."""
+        raise NotImplementedError
+
 
 class ThreadProcess(Process):
     """Runs ``handler`` in a daemon thread; handler exceptions become exit code 1."""
@@ -187,6 +191,10 @@ class ThreadProcess(Process):
     def terminate(self) -> None:
         self.cancelled.set()
         self.stdin.close()
+
+    def exited(self) -> bool:
+        with self._cond:
+            return self._exit_code is not None
 
 
 def finished(exit_code: int, stdout: bytes = b"", stderr: bytes = b"") -> ThreadProcess:

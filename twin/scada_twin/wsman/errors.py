@@ -11,6 +11,7 @@ from __future__ import annotations
 OPERATION_TIMEOUT = 2150858793  # 0x80338029 ERROR_WSMAN_OPERATION_TIMEDOUT
 INVALID_SELECTORS = 2150858843  # 0x8033805B shell or command id not found
 QUOTA_MAX_OPERATIONS = 0x803381A6
+QUOTA_MAX_SHELLS = 0x803381A5
 ERROR_BUSY = 170
 RESOURCE_NOT_FOUND = 0x80338000
 ACTION_NOT_SUPPORTED = 0x80338013
@@ -71,6 +72,14 @@ def quota_exceeded(limit: int = 1500) -> WsmanFault:
                       f"allowed a maximum number of {limit} concurrent operations, which has "
                       "been exceeded. Close existing operations for this user, or raise the "
                       "quota for this user. ", wmi_code=QUOTA_MAX_OPERATIONS)
+
+
+def shells_exceeded(limit: int) -> WsmanFault:
+    return WsmanFault("s:Receiver", "w:InternalError",
+                      "The WS-Management service cannot process the request. This user is "
+                      f"allowed a maximum number of {limit} concurrent shells, which has been "
+                      "exceeded. Close existing shells or raise the quota for this user. ",
+                      wmi_code=QUOTA_MAX_SHELLS)
 
 
 def busy() -> WsmanFault:

@@ -63,6 +63,12 @@ class WsmanHandler(BaseHTTPRequestHandler):
         if not body:  # the last leg of an NTLM exchange, or pywinrm's encryption set-up
             self._send(200, decision.headers)
             return
+        # MaxEnvelopeSizekb (default 500): a larger request is refused with HTTP 413 (Microsoft,
+        # "Installation and configuration for Windows Remote Management").
+        if len(body) > int(self.server.service.host.spec.windows["winrm"]["MaxEnvelopeSizekb"]) * 1024:
+            self.close_connection = True
+            self._send(413, decision.headers)
+            return
         content_type = self.headers.get("Content-Type", "")
         sealed = encryption.is_encrypted(content_type)
         if sealed and decision.context is None:

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from typing import Callable
 
 from ..host import Host
-from ..shell.process import Process
+from ..shell.process import Process, finished
 from ..stats import WSMAN_PREFIX
 from . import errors
 from .soap import NS, WsmanRequest, q, response
@@ -27,6 +27,8 @@ _SHELL = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/"
 _TRANSFER = "http://schemas.xmlsoap.org/ws/2004/09/transfer/"
 _STATE = _SHELL + "CommandState/"
 _POLL_SLICE = 0.1  # how often a waiting Receive looks at faults and shutdown
+#: The longest command line cmd.exe runs (Windows XP and later).
+CMD_LINE_LIMIT = 8191
 
 
 class ConnectionReset(Exception):
@@ -140,6 +142,11 @@ class WinRS:
                          for v in spec.findall("rsp:Environment/rsp:Variable", NS)},
         )
         with self._lock:
+            # MaxShellsPerUser: a Create beyond it is a QuotaLimit fault (Microsoft,
+            # "Installation and configuration for Windows Remote Management": default 30).
+            limit = self._limit("Shell\\MaxShellsPerUser")
+            if sum(1 for s in self._shells.values() if s.owner.lower() == shell.owner.lower()) >= limit:
+                raise errors.shells_exceeded(limit)
             self._shells[shell.id] = shell
         self._record("winrs.shell_created", shell_id=shell.id, user=shell.owner,
                      codepage=shell.codepage)
@@ -165,8 +172,21 @@ class WinRS:
         command_text = line.findtext("rsp:Command", "", NS) or ""
         arguments = [a.text or "" for a in line.findall("rsp:Arguments", NS)]
         command_id = (line.get("CommandId") or _new_id()).upper()
+        # MaxConcurrentOperationsPerUser counts a user's commands until their shell is deleted
+        # (default 1500): beyond it the QuotaLimit fault with WMI error 0x803381A6.
+        limit = self._limit("Service\\MaxConcurrentOperationsPerUser")
+        with self._lock:
+            owned = sum(len(s.commands) for s in self._shells.values() if s.owner.lower() == context.user.lower())
+        if owned >= limit:
+            raise errors.quota_exceeded(limit)
+        line_text = " ".join([command_text, *arguments])
         try:
-            process = self.host.start_command(command_text, arguments, context.user)
+            if len(line_text) > CMD_LINE_LIMIT and not request.option_flag("WINRS_SKIP_CMD_SHELL"):
+                # cmd.exe /c refuses a line over 8191 characters (Microsoft, "Command prompt
+                # (Cmd.exe) command-line string limitation") and the command ends at once.
+                process = finished(1, b"", b"The command line is too long.\r\n")
+            else:
+                process = self.host.start_command(command_text, arguments, context.user)
         except Exception as exc:  # a twin bug must surface as a fault, not a dropped socket
             raise errors.provider_failure(f"{type(exc).__name__}: {exc}") from exc
         shell.commands[command_id] = _Command(command_id, process)
@@ -188,6 +208,10 @@ class WinRS:
             except ValueError:
                 raise errors.invalid_envelope("rsp:Stream is not base64") from None
             end = (stream.get("End") or "false").strip().lower() == "true"
+            if command.process.exited():
+                # A command that ended takes no more input: the fault for a command id that
+                # no longer runs ("Either the command has completed execution ..."), HTTP 500.
+                raise errors.command_not_found(command.id)
             command.process.send_stdin(data, end)
         return response(request, _SHELL + "SendResponse", ET.Element(q("rsp:SendResponse")))
 
@@ -232,6 +256,10 @@ class WinRS:
         return response(request, _SHELL + "SignalResponse", ET.Element(q("rsp:SignalResponse")))
 
     # -- helpers ---------------------------------------------------------------------------
+    def _limit(self, name: str) -> int:
+        """A WSMan:\\localhost setting of the host (the plant spec's ``windows.winrm``)."""
+        return int(self.host.spec.windows["winrm"][name])
+
     def _shell(self, request: WsmanRequest) -> _Shell:
         shell_id = request.selectors.get("ShellId", "").upper()
         with self._lock:
