@@ -297,20 +297,21 @@ def sp_upgrade_dry_run(plan: t.Mapping[str, t.Any], galaxy: str, setup_path: str
     return lines + [f"{index}. {step}" for index, step in enumerate(steps, start=1)]
 
 
-def sp_upgrade_guidance(nodes: t.Mapping[str, t.Mapping[str, t.Any]], galaxy: str, target_version: str,
+def sp_upgrade_guidance(reads: t.Mapping[str, t.Mapping[str, t.Any]], galaxy: str, target_version: str,
                         what_happened: str, statuses: t.Mapping[str, t.Any] | None = None,
-                        pairs: t.Sequence[t.Mapping[str, t.Any]] = ()) -> str:
+                        pairs: t.Sequence[t.Mapping[str, t.Any]] = (), nodes: t.Sequence[str] = ()) -> str:
     """What an operator does when a node of the galaxy stopped answering mid-upgrade: which
     engine of each pair serves now, each node's state, and the ways forward.
 
-    ``nodes`` maps each node to a host_info task result read just now (``unreachable`` when
-    it did not answer); ``statuses`` maps engines to their status as the status host read
-    them (empty when it could not).
+    ``reads`` maps each node that answered to a host_info task result read just now; a node
+    of ``nodes`` without one did not answer. ``statuses`` maps engines to their status as the
+    status host read them (empty when it could not).
     """
     gone, states = [], []
-    for host, read in sorted(nodes.items()):
-        facts = (read or {}).get("host_info")
-        if (read or {}).get("unreachable") or not isinstance(facts, t.Mapping):
+    for host in sorted(set(nodes) | set(reads)):
+        read = reads.get(host) or {}
+        facts = read.get("host_info")
+        if read.get("unreachable") or not isinstance(facts, t.Mapping):
             gone.append(host)
             states.append(f"{host}: not answering")
             continue

@@ -26,6 +26,9 @@ from . import VerbContext, VerbError
 def zip_create(ctx: VerbContext, path: str, entries: list[Any]) -> dict[str, Any]:
     fs = ctx.host.fs
     buffer, stored = io.BytesIO(), []
+    # Modelled seconds of writing the zip (none unless the plant's cost model names it).
+    if not ctx.host.costs.sleep(ctx.host.costs.operation("zip_create", 0.0), ctx.io.cancelled):
+        raise ProcessTerminated()
     try:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for entry in entries:
