@@ -12,6 +12,8 @@ again with a new boot id, resetting the connection between probes.
 
 from __future__ import annotations
 
+import contextlib
+
 import re
 import time
 import typing as t
@@ -301,8 +303,13 @@ class ActionModule(OperationAction):
         try:
             self._connection.reset()
         except Exception as exc:  # pylint: disable=broad-except
-            # The host is down or still starting: the next probe reconnects.
+            # The host is down or still starting: the next probe reconnects. A failed reset
+            # of the psrp connection keeps the runspace pool it could not open (and stays
+            # "connected"), so the next command would use a pool that never opened; closing
+            # drops it, and the next command connects anew (winrm: the same, harmlessly).
             display.vvv(f"sp_install: connection reset failed: {exc}")
+            with contextlib.suppress(Exception):
+                self._connection.close()
 
 
 def _product(state: dict[str, t.Any]) -> dict[str, t.Any]:

@@ -187,7 +187,7 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
     """
     if display is not None:
         display.vvv(f"scada.redundancy: {step}: running {', '.join(c.verb for c in calls)}",
-                    host=getattr(connection, "_winrm_host", None))
+                    host=_host_name(connection))
     start = time.monotonic()
     try:
         rc, stdout, stderr = connection.exec_command(agent_command_line(),
@@ -206,8 +206,13 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
                               "protocol", rc, stderr_text)
     if display is not None:
         display.vvv(f"scada.redundancy: {step}: answered in {time.monotonic() - start:.2f}s",
-                    host=getattr(connection, "_winrm_host", None))
+                    host=_host_name(connection))
     return answer_of(step, len(calls), document, tolerate, rc)
+
+
+def _host_name(connection: t.Any) -> str | None:
+    """The address the winrm or psrp connection reaches, for verbose lines."""
+    return getattr(connection, "_winrm_host", None) or getattr(connection, "_psrp_host", None)
 
 
 def answer_of(step: str, count: int, document: t.Mapping[str, t.Any],

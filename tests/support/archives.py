@@ -24,14 +24,17 @@ HOSTILE = ["a'; Remove-Item C:\\ -Recurse; '", "$(calc)", "`whoami`", "x\"; exit
 
 
 def run_task(plant: Any, tmp_path: pathlib.Path, module: str, args: dict[str, Any], *flags: str,
-             hosts: str = "po-b", name: str = "task") -> PlaybookRun:
+             hosts: str = "po-b", name: str = "task",
+             connection: dict[str, Any] | None = None) -> PlaybookRun:
     """Run one task of ``scada.redundancy.<module>`` with ``args`` (dumped as YAML, so values
-    reach the module exactly as given)."""
+    reach the module exactly as given); ``connection``: inventory variables that choose
+    another connection than winrm (``plants.PSRP_VARS``)."""
     play = [{"hosts": hosts, "gather_facts": False,
              "tasks": [{"name": name, f"scada.redundancy.{module}": args}]}]
     path = tmp_path / f"play-{len(list(tmp_path.glob('play-*')))}.yml"
     path.write_text(yaml.safe_dump(play, allow_unicode=True), encoding="utf-8")
-    return run_playbook(path, inventory(plant, tmp_path / "inventory.yml"), tmp_path, *flags)
+    return run_playbook(path, inventory(plant, tmp_path / "inventory.yml", **(connection or {})),
+                        tmp_path, *flags)
 
 
 def result(run: PlaybookRun, host: str = "po-b", name: str = "task") -> dict[str, Any]:

@@ -43,6 +43,12 @@ def start_plant(spec: dict[str, Any], state_dir: pathlib.Path) -> Plant:
     return Plant(parse(spec), state_dir).start()
 
 
+#: Inventory variables that reach the twin through ansible-core's psrp connection instead
+#: (pypsrp: NTLM over HTTP with message encryption, as the winrm variables above).
+PSRP_VARS = {"ansible_connection": "psrp", "ansible_psrp_protocol": "http",
+             "ansible_psrp_auth": "ntlm", "ansible_psrp_message_encryption": "always"}
+
+
 def inventory(plant: Plant, path: pathlib.Path, **host_vars: Any) -> pathlib.Path:
     """Write an INI-free YAML inventory for ``plant``: NTLM over HTTP with encryption."""
     import yaml

@@ -231,3 +231,40 @@ def test_powershell_start_is_paid_once_per_started_process():
     assert costs.slept == [costs.powershell_start] * 2
     run(host, "ipconfig", [])
     assert costs.slept == [costs.powershell_start] * 2
+
+
+# -- the agent in a remote runspace (PSRP): no console ----------------------------------------
+def _in_runspace(host, script: str, request: bytes):
+    process = host.start_script(script, [], USER)
+    process.send_stdin(request, True)
+    stdout, stderr = b"", b""
+    while True:
+        output = process.receive(30)
+        stdout, stderr = stdout + output.stdout, stderr + output.stderr
+        if output.done:
+            return output.exit_code, stdout, stderr
+
+
+def _bootstrap() -> str:
+    return base64.b64decode(_agent.agent_command_line().split(" ")[-1]).decode("utf-16-le")
+
+
+def test_the_agent_in_a_runspace_answers_without_starting_powershell():
+    host = make_host()
+    rc, stdout, stderr = _in_runspace(host, _bootstrap(), _agent_request("C:\\Windows"))
+    assert (rc, stderr) == (0, b"")
+    assert json.loads(stdout)["results"][0]["value"]["kind"] == "directory"
+    assert host.stats.snapshot().get("powershell_processes", 0) == 0
+
+
+def test_a_bootstrap_that_sets_console_encodings_unguarded_fails_without_a_console():
+    """ansible-core's exec_wrapper guards the line for the same reason: under PSRP there is no
+    console host, and setting [Console]::OutputEncoding throws (the shipped bootstrap once did)."""
+    unguarded = _bootstrap().replace("$console = $Host.Name -eq 'ConsoleHost'", "$console = $true")
+    rc, stdout, stderr = _in_runspace(make_host(), unguarded, _agent_request("C:\\Windows"))
+    assert (rc, stdout) == (1, b"")
+    assert stderr == b'Exception setting "OutputEncoding": "The handle is invalid."\r\n'
+    # the same script under a console host (WinRS) is fine
+    result = run(make_host(), "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted "
+                 "-EncodedCommand " + _encoded(unguarded), [], payload_stdin(_agent_request("C:\\Windows")))
+    assert result.rc == 0

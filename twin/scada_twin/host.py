@@ -126,3 +126,14 @@ class Host:
         self.timeline.record(self.name, "winrs.command", user=user,
                              command_sha256=hashlib.sha256(line.encode("utf-8")).hexdigest())
         return dispatch.start_command(self, command, arguments, user)
+
+    def start_script(self, script: str, arguments: list[str], user: str) -> Process:
+        """Run a script a PowerShell remoting pipeline carries, in the session's runspace (no
+        powershell.exe, no console); see ``shell.dispatch``."""
+        from .shell import dispatch
+
+        with self.lock:
+            self.commands_started += 1
+        self.timeline.record(self.name, "psrp.pipeline", user=user,
+                             script_sha256=hashlib.sha256(script.encode("utf-8")).hexdigest())
+        return dispatch.start_script(self, script, arguments, user, console=False)

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from ..shell.process import ProcessIO
 
 AGENT_MARKER = "# scada.redundancy:agent v1"
+#: How agent.ps1 tells powershell.exe's console host from a remote runspace's host
+#: (ServerRemoteHost under PSRP), where there is no console to set encodings on or write to.
+CONSOLE_TEST = "$Host.Name -eq 'ConsoleHost'"
 CORE_MARKER = "# scada.redundancy:agent-core v1"
 VERB_PREFIX = "verb."
 _VERB_MARKER = re.compile(r"^# scada\.redundancy:verb (?P<name>[a-z0-9_]+)\s*$", re.M)
@@ -59,8 +62,10 @@ class VerbContext:
     resources: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
-def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
-    """Serve one agent command; the exit code."""
+def run_agent(host: "Host", io: "ProcessIO", user: str, console: bool = True) -> int:
+    """Serve one agent command; the exit code. Without ``console`` the request came through a
+    PSRP pipeline: no powershell.exe starts, the session's host process (wsmprovhost.exe)
+    runs it."""
     from .table import VERBS  # the explicit table; importing it registers nothing
 
     try:
@@ -103,14 +108,15 @@ def run_agent(host: "Host", io: "ProcessIO", user: str) -> int:
                          verbs=[verb for verb, _ in calls],
                          verb_sha256={n: _sha256(s) for n, s in code.items()},
                          code_sha256=code_sha256(code))
-    host.stats.count(POWERSHELL_PROCESSES)
     host.stats.count(OPERATION_PREFIX + step)
-    host.costs.sleep(host.costs.powershell_start)
+    if console:
+        host.stats.count(POWERSHELL_PROCESSES)
+        host.costs.sleep(host.costs.powershell_start)
     fault = host.faults.take(host.name, "operation_fails", operation=step)
     if fault is not None:
         return _answer(io, {"results": [{"ok": False, "category": "injected",
                                          "msg": fault.get("message", f"injected failure of {step}")}]})
-    process = host.processes.start("powershell")
+    process = host.processes.start("powershell" if console else "wsmprovhost")
     try:
         if record:
             try:

@@ -34,16 +34,27 @@ def start_command(host: "Host", command: str, arguments: list[str], user: str) -
         invocation = cmdline.decode(command, arguments)
     except cmdline.UnsupportedCommand as exc:
         return _refused(str(exc))
-    script = invocation.script
+    return start_script(host, invocation.script, invocation.arguments, user, console=True)
+
+
+def start_script(host: "Host", script: str, arguments: list[str], user: str, *,
+                 console: bool) -> Process:
+    """Start the script: in powershell.exe under a console (``console``, WinRS) or in a
+    remote runspace, where there is no console and no process to start (PSRP)."""
     if agent.AGENT_MARKER in script:
+        if not console and agent.CONSOLE_TEST not in script:
+            # Setting [Console]::OutputEncoding with no console throws, and the launcher runs
+            # under ErrorActionPreference Stop (Microsoft, "about_Preference_Variables").
+            return _refused_plainly('Exception setting "OutputEncoding": "The handle is invalid."')
         # run_agent charges the PowerShell start itself, after reading the request.
-        return ThreadProcess(lambda io: agent.run_agent(host, io, user), "agent")
+        return ThreadProcess(lambda io: agent.run_agent(host, io, user, console=console), "agent")
+    start = _powershell if console else _in_runspace
     if ansible_manifest.is_bootstrap_wrapper(script):
-        return _powershell(host, "ansible-manifest",
-                           lambda io: ansible_manifest.serve(host, io, user, invocation.arguments))
+        return start(host, "ansible-manifest",
+                     lambda io: ansible_manifest.serve(host, io, user, arguments))
     legacy = ansible_legacy.match(script)
     if legacy is not None:
-        return _powershell(host, "ansible-legacy", lambda io: legacy(host, io, user))
+        return start(host, "ansible-legacy", lambda io: legacy(host, io, user))
     return _refused(f"unsupported PowerShell script starting '{_first_line(script)}': {_SERVED}")
 
 
@@ -59,8 +70,17 @@ def _powershell(host: "Host", name: str, work: Work) -> Process:
     return ThreadProcess(handler, name)
 
 
+def _in_runspace(host: "Host", name: str, work: Work) -> Process:
+    """A script of a remote runspace: the session's PowerShell is already running."""
+    return ThreadProcess(work, name)
+
+
 def _refused(message: str) -> Process:
-    return finished(1, stderr=f"scada twin: {message}\r\n".encode("utf-8"))
+    return _refused_plainly(f"scada twin: {message}")
+
+
+def _refused_plainly(message: str) -> Process:
+    return finished(1, stderr=f"{message}\r\n".encode("utf-8"))
 
 
 def _first_line(script: str) -> str:

@@ -63,12 +63,6 @@ class WsmanHandler(BaseHTTPRequestHandler):
         if not body:  # the last leg of an NTLM exchange, or pywinrm's encryption set-up
             self._send(200, decision.headers)
             return
-        # MaxEnvelopeSizekb (default 500): a larger request is refused with HTTP 413 (Microsoft,
-        # "Installation and configuration for Windows Remote Management").
-        if len(body) > int(self.server.service.host.spec.windows["winrm"]["MaxEnvelopeSizekb"]) * 1024:
-            self.close_connection = True
-            self._send(413, decision.headers)
-            return
         content_type = self.headers.get("Content-Type", "")
         sealed = encryption.is_encrypted(content_type)
         if sealed and decision.context is None:
@@ -81,6 +75,13 @@ class WsmanHandler(BaseHTTPRequestHandler):
             message = encryption.unwrap(decision.context, content_type, body) if sealed else body
         except encryption.EncryptionError as exc:
             self._send(400, body=str(exc).encode("utf-8"))
+            return
+        # MaxEnvelopeSizekb (default 500) bounds the SOAP data, not its encrypted wrapping: a
+        # larger envelope is refused with HTTP 413 (Microsoft, "Installation and configuration
+        # for Windows Remote Management").
+        if len(message) > int(self.server.service.host.spec.windows["winrm"]["MaxEnvelopeSizekb"]) * 1024:
+            self.close_connection = True
+            self._send(413, decision.headers)
             return
         context = RequestContext(decision.user or "", self.client_address[0],
                                  self.server.endpoint, self.server.closing)

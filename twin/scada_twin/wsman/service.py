@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..host import Host
 from ..stats import HTTP_REQUESTS
 from . import errors, soap
+from .runspace import POWERSHELL_URI
 from .winrs import SHELL_URI, RequestContext, WinRS
 
 
@@ -30,7 +31,7 @@ class HostService:
         try:
             request = soap.parse_request(data)
             relates_to = request.message_id
-            if request.resource_uri.lower() != SHELL_URI:
+            if request.resource_uri.lower() not in (SHELL_URI, POWERSHELL_URI):
                 raise errors.unknown_resource(request.resource_uri)
             return 200, self.winrs.handle(request, context)
         except errors.WsmanFault as fault:

@@ -20,6 +20,7 @@ from ..host import Host
 from ..shell.process import Process, finished
 from ..stats import WSMAN_PREFIX
 from . import errors
+from .runspace import CREATION_XML, POWERSHELL_URI, RunspacePool
 from .soap import NS, WsmanRequest, q, response
 
 SHELL_URI = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd"
@@ -87,9 +88,14 @@ class _Shell:
     output_streams: str
     working_directory: str | None
     environment: dict[str, str]
+    resource_uri: str = SHELL_URI
+    #: The runspace pool of a shell of the Microsoft.PowerShell endpoint (runspace.py).
+    runspace: RunspacePool | None = None
     commands: dict[str, _Command] = dataclasses.field(default_factory=dict)
 
     def command(self, command_id: str | None) -> _Command:
+        if not command_id and self.runspace is not None:
+            return self.runspace.stream  # type: ignore[return-value]
         command = self.commands.get((command_id or "").upper())
         if command is None:
             raise errors.command_not_found(command_id or "")
@@ -97,7 +103,7 @@ class _Shell:
 
 
 class WinRS:
-    """The cmd shell resource of one host."""
+    """The shells of one host: cmd (WinRS) and Microsoft.PowerShell (runspace pools)."""
 
     def __init__(self, host: Host) -> None:
         self.host = host
@@ -140,7 +146,10 @@ class WinRS:
             working_directory=spec.findtext("rsp:WorkingDirectory", None, NS),
             environment={v.get("Name", ""): v.text or ""
                          for v in spec.findall("rsp:Environment/rsp:Variable", NS)},
+            resource_uri=request.resource_uri,
         )
+        if request.resource_uri.lower() == POWERSHELL_URI:
+            shell.runspace = self._open_runspace(spec, context.user)
         with self._lock:
             # MaxShellsPerUser: a Create beyond it is a QuotaLimit fault (Microsoft,
             # "Installation and configuration for Windows Remote Management": default 30).
@@ -151,7 +160,19 @@ class WinRS:
         self._record("winrs.shell_created", shell_id=shell.id, user=shell.owner,
                      codepage=shell.codepage)
         return response(request, _TRANSFER + "CreateResponse",
-                        _resource_created(context.endpoint, shell.id), _shell_info(shell))
+                        _resource_created(context.endpoint, shell), _shell_info(shell))
+
+    def _open_runspace(self, spec: ET.Element, user: str) -> RunspacePool:
+        """The runspace pool a PowerShell shell's creationXml opens; scripts run without a
+        console, as in wsmprovhost.exe."""
+        creation = spec.find(CREATION_XML)
+        if creation is None:
+            raise errors.invalid_envelope("a PowerShell shell needs creationXml")
+        try:
+            data = base64.b64decode(creation.text or "", validate=True)
+        except ValueError:
+            raise errors.invalid_envelope("creationXml is not base64") from None
+        return RunspacePool(data, lambda script, arguments: self.host.start_script(script, arguments, user))
 
     def _delete(self, request: WsmanRequest, context: RequestContext) -> bytes:
         shell_id = request.selectors.get("ShellId", "").upper()
@@ -181,6 +202,10 @@ class WinRS:
             raise errors.quota_exceeded(limit)
         line_text = " ".join([command_text, *arguments])
         try:
+            if shell.runspace is not None:
+                pipeline = shell.runspace.pipeline(command_id, base64.b64decode("".join(arguments)))
+                shell.commands[command_id] = pipeline  # type: ignore[assignment]
+                return self._command_response(request, shell, command_id)
             if len(line_text) > CMD_LINE_LIMIT and not request.option_flag("WINRS_SKIP_CMD_SHELL"):
                 # cmd.exe /c refuses a line over 8191 characters (Microsoft, "Command prompt
                 # (Cmd.exe) command-line string limitation") and the command ends at once.
@@ -190,6 +215,9 @@ class WinRS:
         except Exception as exc:  # a twin bug must surface as a fault, not a dropped socket
             raise errors.provider_failure(f"{type(exc).__name__}: {exc}") from exc
         shell.commands[command_id] = _Command(command_id, process)
+        return self._command_response(request, shell, command_id)
+
+    def _command_response(self, request: WsmanRequest, shell: _Shell, command_id: str) -> bytes:
         self._record("winrs.command_started", shell_id=shell.id, command_id=command_id,
                      console_mode_stdin=request.option_flag("WINRS_CONSOLEMODE_STDIN", True),
                      skip_cmd_shell=request.option_flag("WINRS_SKIP_CMD_SHELL"))
@@ -272,6 +300,8 @@ class WinRS:
         for command in list(shell.commands.values()):
             command.process.terminate()
         shell.commands.clear()
+        if shell.runspace is not None:
+            shell.runspace.close()
         self._record("winrs.shell_deleted", shell_id=shell.id)
 
     def _take_fault(self, kind: str, request: WsmanRequest) -> dict | None:
@@ -303,19 +333,19 @@ def _wait_budget(operation_timeout: float | None) -> float:
     return max(0.0, timeout - min(1.0, timeout * 0.1))
 
 
-def _resource_created(endpoint: str, shell_id: str) -> ET.Element:
+def _resource_created(endpoint: str, shell: _Shell) -> ET.Element:
     created = ET.Element(q("x:ResourceCreated"))
     ET.SubElement(created, q("a:Address")).text = endpoint
     reference = ET.SubElement(created, q("a:ReferenceParameters"))
-    ET.SubElement(reference, q("w:ResourceURI")).text = SHELL_URI
+    ET.SubElement(reference, q("w:ResourceURI")).text = shell.resource_uri
     selectors = ET.SubElement(reference, q("w:SelectorSet"))
-    ET.SubElement(selectors, q("w:Selector"), {"Name": "ShellId"}).text = shell_id
+    ET.SubElement(selectors, q("w:Selector"), {"Name": "ShellId"}).text = shell.id
     return created
 
 
 def _shell_info(shell: _Shell) -> ET.Element:
     info = ET.Element(q("rsp:Shell"))
-    for name, value in (("ShellId", shell.id), ("ResourceUri", SHELL_URI),
+    for name, value in (("ShellId", shell.id), ("ResourceUri", shell.resource_uri),
                         ("Owner", shell.owner), ("ClientIP", shell.client_ip),
                         ("IdleTimeOut", "PT7200.000S"), ("InputStreams", shell.input_streams),
                         ("OutputStreams", shell.output_streams),
@@ -327,6 +357,10 @@ def _shell_info(shell: _Shell) -> ET.Element:
 def _receive_response(command: _Command, stdout: bytes, stderr: bytes,
                       done: bool) -> ET.Element:
     body = ET.Element(q("rsp:ReceiveResponse"))
+    if getattr(command, "is_pool", False):  # a runspace pool's own stream has no command
+        ET.SubElement(body, q("rsp:Stream"), {"Name": "stdout"}).text = \
+            base64.b64encode(stdout).decode("ascii")
+        return body
     for name, data in (("stdout", stdout), ("stderr", stderr)):
         if data:
             ET.SubElement(body, q("rsp:Stream"), {"Name": name, "CommandId": command.id}) \
