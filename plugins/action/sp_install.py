@@ -13,7 +13,6 @@ again with a new boot id, resetting the connection between probes.
 from __future__ import annotations
 
 import contextlib
-
 import re
 import time
 import typing as t
@@ -25,6 +24,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._action import Op
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
     OperationFailed,
     OperationUnreachable,
+    silence,
 )
 from ansible_collections.scada.redundancy.plugins.plugin_utils._sp_setup_host import (
     read_state,
@@ -34,6 +34,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._sp_setup_host im
 )
 from ansible_collections.scada.redundancy.plugins.plugin_utils._wait import (
     WaitTimeout,
+    seen_text,
     wait_for,
 )
 
@@ -43,6 +44,8 @@ CONSENT_KEY = "OutOfSupportRedistConsentForm.SRedistConsent"
 RESTART_CODES = (3010, 1641)
 OK_CODES = (0,) + RESTART_CODES
 REBOOT_MESSAGE = "Restart initiated by scada.redundancy.sp_install"
+#: Probe states of a node that does not answer (see _failures.silence).
+SILENT = ("refused", "no answer", "reset", "unreachable")
 
 
 def version_key(text: str) -> tuple:
@@ -145,7 +148,8 @@ class ActionModule(OperationAction):
                 raise
             host = task_vars.get("inventory_hostname", "the host")
             return {**self._result, "unreachable": True, "changed": True,
-                    "msg": f"{host}: cannot reach the host after setup started: {exc}"}
+                    "msg": f"{host}: cannot reach the host after setup started "
+                           f"({silence(str(exc))[1]}): {exc}"}
 
     def _run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         self._validate(args)
@@ -157,7 +161,7 @@ class ActionModule(OperationAction):
         result.update({
             "changed": False, "version": target, "before": _product(state), "after": None,
             "exit_code": None, "rebooted": False, "reboot_required": False,
-            "response_keys": [r["key"] for r in response], "timings": {}})
+            "response_keys": [r["key"] for r in response], "timings": {}, "restarts": []})
         installed = state.get("version") if state.get("installed") else None
         if installed and version_key(installed) == version_key(target):
             result.update(after=_product(state), reboot_required=bool(state["pending_restart"]))
@@ -258,11 +262,14 @@ class ActionModule(OperationAction):
         interval = args["poll_interval"]
 
         def probe() -> tuple[str, str | None]:
+            """('up', boot id), or how the node does not answer: 'refused' (WinRM stopped),
+            'no answer' (dark: booting, every probe waits out the client's read timeout),
+            'reset', 'unreachable', or 'answering, not ready (...)'."""
             try:
                 return "up", self._state(args)["boot_id"]
-            except OperationUnreachable:
+            except OperationUnreachable as exc:
                 self._reset()
-                return "down", None
+                return silence(str(exc))[0], None
             except OperationFailed as exc:
                 self._reset()
                 return f"answering, not ready ({exc.msg})", None
@@ -271,33 +278,43 @@ class ActionModule(OperationAction):
                 # starts (as win_reboot, any of them means: not answering yet).
                 display.vvv(f"sp_install: probe failed: {exc}")
                 self._reset()
-                return "down", None
+                return silence(str(exc))[0], None
 
+        def gone(value: tuple[str, str | None]) -> bool:
+            return value[0] in SILENT or (value[0] == "up" and value[1] != before)
+
+        seen: list[tuple[str, float]] = []
         try:
-            wait_for(probe, lambda v: v[0] == "down" or (v[0] == "up" and v[1] != before),
-                     timeout=args["shutdown_timeout"] + args["reboot_delay"],
-                     interval=interval, what=f"sp_install: waiting for {host} to go down",
-                     describe=lambda v: v[0], progress=self.progress.state)
+            went = wait_for(probe, gone, timeout=args["shutdown_timeout"] + args["reboot_delay"],
+                            interval=interval, what=f"sp_install: waiting for {host} to go down",
+                            describe=lambda v: v[0], progress=self.progress.state)
+            seen += went.seen
         except WaitTimeout as exc:
             raise OperationFailed("sp_install", f"{host} did not go down within "
-                                  f"{args['shutdown_timeout']}s after the restart was issued",
-                                  "reboot_timeout") from exc
+                                  f"{args['shutdown_timeout']}s after the restart was issued; "
+                                  f"seen: {seen_text(exc.seen)}", "reboot_timeout") from exc
 
         def probe_up() -> tuple[str, str | None]:
             self._reset()
             return probe()
 
+        offset = time.monotonic() - started
         try:
-            wait_for(probe_up, lambda v: v[0] == "up" and v[1] != before,
-                     timeout=args["reboot_timeout"], interval=interval, max_interval=30.0,
-                     backoff=1.5, what=f"sp_install: waiting for {host} to come back",
-                     describe=lambda v: v[0] if v[0] != "up" else f"up, boot {v[1]}",
-                     progress=self.progress.state)
+            came = wait_for(probe_up, lambda v: v[0] == "up" and v[1] != before,
+                            timeout=args["reboot_timeout"], interval=interval, max_interval=30.0,
+                            backoff=1.5, what=f"sp_install: waiting for {host} to come back",
+                            describe=lambda v: v[0] if v[0] != "up" else f"up, boot {v[1]}",
+                            progress=self.progress.state)
         except WaitTimeout as exc:
             raise OperationFailed("sp_install", f"{host} did not come back within "
-                                  f"{args['reboot_timeout']}s after the restart",
+                                  f"{args['reboot_timeout']}s after the restart; seen: "
+                                  f"{seen_text(seen + _shifted(exc.seen, offset))}",
                                   "reboot_timeout") from exc
-        return round(time.monotonic() - started, 1)
+        seconds = round(time.monotonic() - started, 1)
+        self._result.setdefault("restarts", []).append(
+            {"why": why, "seconds": seconds,
+             "seen": [{"state": state, "at": at} for state, at in seen + _shifted(came.seen, offset)]})
+        return seconds
 
     def _reset(self) -> None:
         try:
@@ -310,6 +327,11 @@ class ActionModule(OperationAction):
             display.vvv(f"sp_install: connection reset failed: {exc}")
             with contextlib.suppress(Exception):
                 self._connection.close()
+
+
+def _shifted(seen: list[tuple[str, float]], offset: float) -> list[tuple[str, float]]:
+    """A later wait's states, timed from the start of the restart."""
+    return [(state, round(at + offset, 1)) for state, at in seen]
 
 
 def _product(state: dict[str, t.Any]) -> dict[str, t.Any]:

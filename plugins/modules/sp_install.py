@@ -229,6 +229,22 @@ timings:
   returned: always
   type: dict
   sample: {setup: 1214.2, reboot: 201.5}
+restarts:
+  description:
+    - Each restart the module made, in order - C(why) (C(before setup) or C(after setup)),
+      C(seconds) (measured on the controller) and C(seen), the node's states as the probes saw
+      them with the seconds into the restart each was first seen - C(up) (with its boot),
+      C(refused) (WinRM stopped), C(no answer) (the node dark while it boots - each such probe
+      waits out the connection's read timeout, so a wait can end up to that long after
+      O(reboot_timeout)), C(reset) or C(answering, not ready).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - why: after setup
+      seconds: 201.5
+      seen: [{state: up, at: 0.0}, {state: refused, at: 12.3}, {state: no answer, at: 130.0},
+             {state: "up, boot 2026-11-20T06:04:40.0000000Z", at: 201.4}]
 category:
   description: On failure, its kind - C(pending_restart), C(setup_failed), C(timeout), C(reboot_timeout), C(invalid_parameter), C(not_found).
   returned: failure

@@ -28,6 +28,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._progress import 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
     OperationFailed,
     OperationUnreachable,
+    silence,
 )
 
 display = Display()
@@ -75,7 +76,7 @@ class OperationAction(ActionBase):
         """Why the host could not be used: refused credentials said as such, with the transport
         and the account (ansible-core's winrm and psrp connections word a 401 so)."""
         if not _AUTH_REFUSED.search(str(exc)):
-            return f"cannot reach the host: {exc}"
+            return f"cannot reach the host ({silence(str(exc))[1]}): {exc}"
         transport = _option(self._connection, "transport") or _option(self._connection, "auth") or "default"
         if isinstance(transport, (list, tuple)):
             transport = ",".join(str(x) for x in transport)

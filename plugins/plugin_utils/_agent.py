@@ -14,13 +14,14 @@ caller. The verbs and their contracts: docs/agent-verbs.md; the Python side of e
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import os
 import re
 import time
 import typing as t
 
-from ansible.errors import AnsibleConnectionFailure
+from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
@@ -37,6 +38,15 @@ RESOURCE_DIR = os.path.join(AGENT_DIR, "resources")
 _VERB_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _RESOURCE_LINE = re.compile(r"^# scada\.redundancy:resource ([a-z0-9_]+)\s*$", re.M)
 _text_cache: dict[str, str] = {}
+#: Seconds between sendings of a batch the host refused before running it: its input refused
+#: as busy (WS-Man fault 170: ansible-core's winrm connection retries that itself only when
+#: pywinrm reports the code as a string, which pywinrm 0.5 does not; it then gives up with
+#: "winrm send_input failed" and terminates the command), or its command refused over the
+#: operations quota (0x803381A6) again after ansible-core's one new shell. Sending again is
+#: safe: the agent reads its whole request before it runs anything, and a refused Send left
+#: it incomplete; a refused Command never started.
+REFUSED_BACKOFF = (1.0, 2.0, 4.0)
+_QUOTA_MAX_OPERATIONS = 0x803381A6
 #: Categories of the exceptions a verb does not categorise itself, by .NET type name.
 EXCEPTION_CATEGORIES = (
     ("ParameterBinding", "invalid_arguments"), ("ItemNotFound", "not_found"),
@@ -189,15 +199,22 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
         display.vvv(f"scada.redundancy: {step}: running {', '.join(c.verb for c in calls)}",
                     host=_host_name(connection))
     start = time.monotonic()
-    try:
-        rc, stdout, stderr = connection.exec_command(agent_command_line(),
-                                                     in_data=build_request(step, calls, repeat,
-                                                                           record),
-                                                     sudoable=False)
-    except (AnsibleConnectionFailure, OSError) as exc:
-        # OSError: a connection lost while the command runs reaches us from the transport
-        # library as it is (requests' ConnectionError), not as AnsibleConnectionFailure.
-        raise OperationUnreachable(f"{step}: {to_text(exc)}") from exc
+    request = build_request(step, calls, repeat, record)
+    for pause in (*REFUSED_BACKOFF, None):
+        try:
+            rc, stdout, stderr = connection.exec_command(agent_command_line(), in_data=request,
+                                                         sudoable=False)
+            break
+        except (AnsibleError, OSError, *_transport_errors()) as exc:
+            # OSError: a connection lost while the command runs reaches us from the transport
+            # library as it is (requests' ConnectionError), not as AnsibleConnectionFailure.
+            refusal = _refused_before_running(exc)
+            if refusal is None or pause is None:
+                raise OperationUnreachable(f"{step}: {to_text(exc)}") from exc
+            if display is not None:
+                display.warning(f"scada.redundancy: {step}: {refusal}; sending the batch again "
+                                f"in {pause:g}s")
+            time.sleep(pause)
     document = parse_document(to_text(stdout, errors="surrogate_or_replace"))
     stderr_text = to_text(stderr, errors="surrogate_or_replace").strip()
     if rc != 0 or document is None or not isinstance(document.get("results"), list):
@@ -208,6 +225,30 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
         display.vvv(f"scada.redundancy: {step}: answered in {time.monotonic() - start:.2f}s",
                     host=_host_name(connection))
     return answer_of(step, len(calls), document, tolerate, rc)
+
+
+def _refused_before_running(exc: BaseException) -> str | None:
+    """What the host refused, when it refused the batch before the agent could run any of it
+    (see REFUSED_BACKOFF); None for any other failure."""
+    if getattr(exc, "wmierror_code", None) == _QUOTA_MAX_OPERATIONS:
+        return "the host refused the command (operations quota)"
+    text = to_text(exc).replace("\r", "")
+    if text.startswith("winrm send_input failed") and "stdout: \n" in text:
+        # ansible-core's message when a Send failed and the host printed nothing
+        return "the host refused the request's input (busy)"
+    return None
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """The client libraries' own exceptions that escape ansible-core's connections (a WS-Man
+    fault on a Command or a Signal), so they fail the step instead of the task with a trace."""
+    errors: list[type[BaseException]] = []
+    for module, name in (("winrm.exceptions", "WinRMError"), ("pypsrp.exceptions", "WinRMError")):
+        try:
+            errors.append(getattr(importlib.import_module(module), name))
+        except (ImportError, AttributeError):
+            pass
+    return tuple(errors)
 
 
 def _host_name(connection: t.Any) -> str | None:

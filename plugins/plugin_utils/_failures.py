@@ -7,6 +7,8 @@ and the cause."""
 
 from __future__ import annotations
 
+import re
+
 
 class OperationFailed(Exception):
     """A step failed: a verb reported a failure, or the controller found the host's answer
@@ -25,3 +27,27 @@ class OperationFailed(Exception):
 
 class OperationUnreachable(Exception):
     """The connection to the host failed before or while a step ran."""
+
+
+#: How a host that does not answer fails, from what the client library said: the state and
+#: what it means on a plant network.
+_SILENCES = (
+    ("refused", re.compile(r"refused", re.I),
+     "connection refused: nothing listens on its WinRM port (the server is off or restarting, "
+     "or WinRM is stopped)"),
+    ("no answer", re.compile(r"timed out|timeout", re.I),
+     "no answer before the client's timeout: its packets are dropped (the server is booting, "
+     "cut off by the network, or a firewall drops them)"),
+    ("reset", re.compile(r"reset by peer|RemoteDisconnected|without response|aborted|"
+                         r"Connection broken", re.I),
+     "the connection was cut: the server went away during the request"),
+)
+
+
+def silence(message: str) -> tuple[str, str]:
+    """How a connection failed, from its message: ('refused' | 'no answer' | 'reset' |
+    'unreachable', what that means)."""
+    for state, pattern, meaning in _SILENCES:
+        if pattern.search(message):
+            return state, meaning
+    return "unreachable", "the connection failed"

@@ -20,12 +20,14 @@ T = t.TypeVar("T")
 class WaitTimeout(Exception):
     """The condition did not hold in time; ``last`` is the last observed value."""
 
-    def __init__(self, msg: str, last: t.Any, elapsed: float, probes: int) -> None:
+    def __init__(self, msg: str, last: t.Any, elapsed: float, probes: int,
+                 seen: list[tuple[str, float]] | None = None) -> None:
         super().__init__(msg)
         self.msg = msg
         self.last = last
         self.elapsed = elapsed
         self.probes = probes
+        self.seen = seen or []
 
 
 @dataclasses.dataclass
@@ -33,6 +35,13 @@ class WaitResult(t.Generic[T]):
     value: T
     elapsed: float
     probes: int
+    #: Each state the wait saw, described, with the seconds into the wait it was first seen.
+    seen: list[tuple[str, float]] = dataclasses.field(default_factory=list)
+
+
+def seen_text(seen: t.Sequence[tuple[str, float]]) -> str:
+    """'up (0.0s), refused (3.1s), no answer (9.0s)': what a wait saw, for messages."""
+    return ", ".join(f"{state} ({at:.1f}s)" for state, at in seen)
 
 
 @dataclasses.dataclass
@@ -59,20 +68,21 @@ def wait_for(probe: t.Callable[[], T], done: t.Callable[[T], bool], *, timeout: 
     deadline = start + timeout
     pause = interval
     probes = 0
-    last_description = None
+    seen: list[tuple[str, float]] = []
     while True:
         value = probe()
         probes += 1
         elapsed = clock.now() - start
         description = describe(value)
-        if progress is not None and description != last_description:
-            progress(f"{what}: {description} ({elapsed:.1f}s)")
-            last_description = description
+        if not seen or description != seen[-1][0]:
+            seen.append((description, round(elapsed, 1)))
+            if progress is not None:
+                progress(f"{what}: {description} ({elapsed:.1f}s)")
         if done(value):
-            return WaitResult(value, elapsed, probes)
+            return WaitResult(value, elapsed, probes, seen)
         remaining = deadline - clock.now()
         if remaining <= 0:
-            raise WaitTimeout(f"{what}: not done after {timeout:g}s; last state: {description}",
-                              value, elapsed, probes)
+            raise WaitTimeout(f"{what}: not done after {timeout:g}s; last state: {description}; "
+                              f"seen: {seen_text(seen)}", value, elapsed, probes, seen)
         clock.sleep(min(pause, remaining))
         pause = min(pause * backoff, max_interval or pause * backoff)

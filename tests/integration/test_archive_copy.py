@@ -92,7 +92,8 @@ def test_a_broken_connection_leaves_a_partial_file_the_next_run_resumes(make_pla
     broken = _copy(plant, tmp_path, {"chunk_size": 256 * 1024})
     armed.set()
     assert broken["status"] == "unreachable", broken
-    assert broken["msg"].startswith("po-a: cannot reach the host: write the archive:")
+    assert broken["msg"].startswith("po-a: cannot reach the host (the connection was cut: "), broken
+    assert "): write the archive:" in broken["msg"], broken
     fs = plant.hosts["po-a"].fs
     assert not fs.exists(DEST)
     kept = fs.size(DEST + ".partial")

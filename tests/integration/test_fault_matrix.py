@@ -167,3 +167,73 @@ def test_a_killed_controller_is_finished_by_a_rerun(lab: Lab, when_killed, stand
     else:
         assert "po.process" in standby_work, "the standby, compiled but not restarted, must be restarted"
     assert_pair_served(lab)
+
+
+def test_the_active_server_dying_hands_the_plant_to_the_standby(make_lab):
+    """The active (and configured primary) server dies while the standby is being restored:
+    the standby takes control once its MonitorRequestTimeout passes (the only gap, the
+    vendor's), the run stops without touching anything more, and once the server is back a
+    rerun completes the update."""
+    lab = make_lab(zip_extract=300.0)
+    with when(lab, operation_started("po-b", "project_restore"),
+              lambda: lab.plant.inject("po-a", "down")) as fired:
+        run = lab.update()
+    assert fired.is_set() and run.rc != 0
+    assert_backups_on_controller(lab, run)
+    report = lab.plant.availability()["lab"]
+    assert [g["cause"] for g in report["gaps"]] == ["host_died"], report
+    assert report["handovers"][-1]["active"] == "po-b", "the standby must have taken control"
+    assert_pair_served(lab)
+
+    lab.plant.clear("po-a", "down")
+    assert_rerun_completes(lab)
+    assert_pair_served(lab)
+
+
+# ansible-core's winrm connection waits a whole operation timeout for a host that answers
+# nothing (20 s by default); these cases set it short, as a site with impatient probes would.
+SHORT_TIMEOUTS = ("-e", "ansible_winrm_operation_timeout_sec=2", "-e", "ansible_winrm_read_timeout_sec=4")
+
+
+def test_the_standby_dark_mid_restore_fails_on_a_timeout_and_a_rerun_completes(make_lab):
+    """The standby's address swallows every packet (a partition) during its restore: the
+    controller's requests time out, the run stops naming the silence, the active server is
+    never touched, and a rerun after the network heals completes the update."""
+    lab = make_lab(zip_extract=300.0)
+    with when(lab, operation_started("po-b", "project_restore"),
+              lambda: lab.plant.inject("po-b", "blackhole")) as fired:
+        run = lab.update(*SHORT_TIMEOUTS)
+    assert fired.is_set()
+    assert_failure_names(run, "po-b", ROLE + "Restore the change into the current project",
+                         "no answer before the client's timeout")
+    assert_backups_on_controller(lab, run)
+    assert not lab.events(kind="folder.swap", host="po-a"), "po-a must not be touched"
+    assert_pair_served(lab)
+
+    lab.plant.clear("po-b", "blackhole")
+    assert_rerun_completes(lab)
+    assert_pair_served(lab)
+
+
+def test_bursts_of_busy_and_quota_faults_are_ridden_out(make_lab):
+    """WinRM refusing Sends as busy (WS-Man fault 170) three times running on the standby, and
+    commands over the operations quota (0x803381A6) twice on the active server, while the
+    update runs: the collection sends the refused batches again (the agent ran nothing of
+    them) and ansible-core opens a new shell for the quota; the update completes."""
+    lab = make_lab()
+
+    def burst() -> None:
+        lab.plant.inject("po-b", "busy", count=3)
+        lab.plant.inject("po-a", "quota", count=2)
+
+    with when(lab, operation_started("po-b", "project_restore"), burst) as fired:
+        run = lab.update(*SHORT_TIMEOUTS)
+    assert fired.is_set()
+    assert run.rc == 0, "\n".join(f'{r["host"]}: {r["task"]}: {r["result"]}' for r in run.results
+                                   if r["status"] in ("failed", "unreachable"))
+    fired_faults = [(e.host, e.data["fault"]) for e in lab.events(kind="wsman.fault_fired")]
+    assert fired_faults.count(("po-b", "busy")) == 3 and fired_faults.count(("po-a", "quota")) == 2, fired_faults
+    assert "refused the request's input (busy)" in run.output
+    assert_backups_on_controller(lab, run)
+    assert_holds_change(lab)
+    assert_pair_served(lab)

@@ -68,6 +68,28 @@ def test_upgrades_restarts_and_is_idempotent(make_plant, tmp_path):
     assert len(plant.timeline.events(host="sp-b", kind="sp.install")) == 2
 
 
+def test_a_restart_is_seen_refusing_then_dark_then_up(make_plant, tmp_path):
+    """WinRM stops with Windows (refused), the node boots dark (each probe waits out the
+    connection's 2 s read timeout), then answers with a new boot: the wait rides all three
+    and the result says what it saw, in order."""
+    spec = sp_plant_spec()
+    spec["cost"] = {"operations": {"sp_reboot": 800.0, "sp_boot_dark": 600.0}}  # 2 s, then 6 s
+    plant = make_plant(spec)
+    plant.hosts["sp-b"].fs.write(SETUP, b"MZ setup")
+    run = run_task(plant, tmp_path, "sp_install", args(), hosts="sp-b",
+                   connection={"ansible_winrm_read_timeout_sec": 2, "ansible_winrm_operation_timeout_sec": 1})
+    record = run.task("sp_install", "sp-b")
+    assert record["status"] == "ok", run.output
+    [restart] = record["result"]["restarts"]
+    states = [s["state"] for s in restart["seen"]]
+    assert states[0] == "up" and states[-1].startswith("up, boot "), states
+    assert "refused" in states and "no answer" in states, states
+    assert states.index("refused") < states.index("no answer"), states
+    assert restart["why"] == "after setup" and restart["seconds"] >= 6
+    kinds = [e.kind for e in plant.timeline.events(host="sp-b") if e.kind in ("host.power", "host.boot")]
+    assert kinds == ["host.power", "host.boot", "host.power", "host.boot"]  # off, booting, on, booted
+
+
 def test_pending_restart_fails_unless_reboot_before(make_plant, tmp_path):
     plant = make(make_plant, pending_restart=True)
     node = plant.hosts["sp-b"].system_platform

@@ -150,9 +150,14 @@ def when(lab: Lab, match: Callable[[list[Event]], bool], action: Callable[[], No
 # -- the guarantees ------------------------------------------------------------------------
 
 def assert_pair_served(lab: Lab) -> None:
-    """One server of the pair ran its I/O Server at every moment since the plant started."""
+    """One server of the pair was active at every moment since the plant started, except while
+    a server that died was being replaced by its partner: the vendor's handover (at most
+    [Alarm]MonitorRequestTimeout, 30 s), which no orchestration can shorten."""
     report = lab.plant.availability()[PAIR]
-    assert report["gap_seconds"] == 0, f"the pair served nobody for a while: {report['gaps']}"
+    ours = [g for g in report["gaps"] if g["cause"] != "host_died"]
+    assert not ours, f"the pair served nobody for a while: {report['gaps']}"
+    for gap in report["gaps"]:
+        assert gap["modelled_seconds"] <= 30 * 1.5, f"the handover took too long: {gap}"
 
 
 def assert_backups_on_controller(lab: Lab, run: PlaybookRun) -> list[dict[str, Any]]:

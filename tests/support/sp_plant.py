@@ -25,15 +25,17 @@ def sp_plant_spec(**galaxy: Any) -> dict[str, Any]:
 
 
 def run_task(plant: Any, tmp_path: pathlib.Path, module: str, args: dict[str, Any],
-             *flags: str, hosts: str = "gr") -> PlaybookRun:
-    """One task of ``scada.redundancy.<module>`` named ``module`` against ``hosts``."""
+             *flags: str, hosts: str = "gr", connection: dict[str, Any] | None = None) -> PlaybookRun:
+    """One task of ``scada.redundancy.<module>`` named ``module`` against ``hosts``;
+    ``connection``: inventory variables for the connection (timeouts, ``plants.PSRP_VARS``)."""
     import yaml
 
     play = [{"hosts": hosts, "gather_facts": False,
              "tasks": [{"name": module, f"scada.redundancy.{module}": args}]}]
     path = tmp_path / f"play-{module}.yml"
     path.write_text(yaml.safe_dump(play), encoding="utf-8")
-    return run_playbook(path, inventory(plant, tmp_path / "inventory.yml"), tmp_path, *flags)
+    return run_playbook(path, inventory(plant, tmp_path / "inventory.yml", **(connection or {})),
+                        tmp_path, *flags)
 
 
 def base_args(**extra: Any) -> dict[str, Any]:

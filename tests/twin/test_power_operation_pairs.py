@@ -76,21 +76,56 @@ def test_a_standby_restart_alone_leaves_no_gap(pair_hosts):
     assert _active_log(primary) == ["po-a"]
 
 
-def test_gap_computation_infers_initial_states_and_clips_to_the_window():
-    def ev(seq, t, host, state):
-        return Event(seq, t, host, "po.process", {"process": "I/O Server", "state": state})
+def test_gaps_are_the_intervals_with_nobody_active_clipped_to_the_window():
+    def ev(seq, t, active):
+        return Event(seq, t, PAIR, "po.active", {"pair": PAIR, "active": active})
 
-    events = [ev(0, 1.0, "a", "Stopping"), ev(1, 2.0, "b", "Starting"),
-              ev(2, 3.0, "b", "Running"), ev(3, 4.0, "a", "Stopped"),
-              ev(4, 5.0, "b", "Stopping"), ev(5, 8.0, "a", "Running")]
-    # a ran until 1.0; b was down until 3.0: gap 1.0-3.0; both down again 5.0-8.0.
-    result = availability(events, ["a", "b"])
+    events = [ev(0, 0.0, "a"), ev(1, 1.0, None), ev(2, 3.0, "b"), ev(3, 5.0, None),
+              ev(4, 8.0, "a"), Event(5, 9.0, "a", "po.process", {})]
+    result = availability(events, PAIR)
     assert [(g.start, g.end) for g in result.intervals] == [(1.0, 3.0), (5.0, 8.0)]
-    assert result.total == 5.0
-    clipped = availability(events, ["a", "b"], start=2.5, end=6.0)
+    assert result.total == 5.0 and result.end == 9.0  # the window ends with the last event
+    clipped = availability(events, PAIR, start=2.5, end=6.0)
     assert [(g.start, g.end) for g in clipped.intervals] == [(2.5, 3.0), (5.0, 6.0)]
-    steady = availability(events[:1], ["a", "c"], initially_running={"c": True})
-    assert steady.intervals == ()
+    assert availability(events, "OTHER-PAIR").intervals == ()
+
+
+def test_a_dead_active_server_hands_control_over_after_the_monitor_timeout(pair_hosts):
+    """The standby takes control once it has waited out [Alarm]MonitorRequestTimeout (30 s by
+    default) without an answer; until then nobody serves, and the gap says so."""
+    primary, standby = pair_hosts
+    pair = primary.power_operation.pair
+    pair.set_operative("po-a", False)
+    assert pair.active() is None  # the standby has not noticed yet
+    assert standby.scheduler.wait_for(lambda: pair.active() is standby.power_operation, WAIT)
+    assert standby.power_operation.live_role() == "active"
+    gap = pair.availability()
+    assert len(gap.intervals) == 1
+    assert 25 <= gap.modelled(TIME_SCALE).total < 200  # the scheduler's clock, the timeline's
+    assert pair.gap_cause(gap.intervals[0].start) == "host_died"
+    pair.set_operative("po-a", True)  # back (its runtime runs): the primary takes control back
+    assert pair.active() is primary.power_operation
+    assert _active_log(primary) == ["po-a", None, "po-b", "po-a"]
+
+
+def test_the_monitor_timeout_comes_from_the_survivors_citect_ini(pair_hosts):
+    primary, standby = pair_hosts
+    install = standby.power_operation.install
+    document = install.ini()
+    document.set("Alarm", "MonitorRequestTimeout", "300")
+    install.save_ini(document)
+    pair = primary.power_operation.pair
+    pair.set_operative("po-a", False)
+    assert not standby.scheduler.wait_for(lambda: pair.active() is not None, 0.2)  # 300 s: 0.3 s real
+    assert standby.scheduler.wait_for(lambda: pair.active() is standby.power_operation, WAIT)
+
+
+def test_a_dead_standby_changes_nothing_while_the_primary_serves(pair_hosts):
+    primary, standby = pair_hosts
+    pair = primary.power_operation.pair
+    pair.set_operative("po-b", False)
+    settle(primary, standby)
+    assert pair.active() is primary.power_operation and pair.availability().total == 0
 
 
 def test_a_pair_needs_one_primary_and_one_standby(make_hosts):

@@ -127,3 +127,21 @@ def test_user_file_holds_hashes_and_env_is_restored(host: Host, tmp_path: pathli
     assert os.environ.get("NTLM_USER_FILE") == before
     text = (tmp_path / "ntlm-po-a.users").read_text()
     assert PASSWORD not in text and "ansible:0:" in text
+
+
+@pytest.mark.parametrize("authorization", [
+    # SPNEGO offering Kerberos 5 only (no NTLMSSP): a client configured for Kerberos
+    "Negotiate " + base64.b64encode(bytes.fromhex("6018060606") + bytes.fromhex("2b0601050502")
+                                    + bytes.fromhex("a00e300ca00a3008") + bytes.fromhex("06092a864886f712010202")).decode(),
+    "Kerberos " + base64.b64encode(b"\x6e\x00").decode(),
+    "CredSSP " + base64.b64encode(b"\x30\x00").decode(),
+])
+def test_what_the_twin_does_not_model_is_refused_in_words(host: Host, tmp_path: pathlib.Path,
+                                                          authorization: str) -> None:
+    """Kerberos and CredSSP are refused with a sentence that says the twin does not model
+    them (a 401 whose body names what to use), not with a bare 'Access is denied.'"""
+    decision = ConnectionAuth(policy(host, tmp_path), "127.0.0.1").check(authorization)
+    assert not decision.accepted
+    assert "does not model" in decision.message and "NTLM" in decision.message
+    [event] = host.timeline.events(kind="wsman.auth_failed")
+    assert "does not model" in event.data["reason"]

@@ -4,6 +4,8 @@ from the host's own settings (the plant spec's ``windows.winrm``, Windows' defau
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import winrm
 from winrm.exceptions import WinRMTransportError, WSManFaultError
@@ -21,7 +23,7 @@ def _limit(plant: TwinPlant, name: str, value: int) -> None:
 def test_the_defaults_are_windows_defaults(plant: TwinPlant) -> None:
     assert plant.hosts["po-a"].spec.windows["winrm"] == {
         "MaxEnvelopeSizekb": 500, "Shell\\MaxShellsPerUser": 30,
-        "Service\\MaxConcurrentOperationsPerUser": 1500}
+        "Service\\MaxConcurrentOperationsPerUser": 1500, "Shell\\IdleTimeout": 7200000}
 
 
 def test_an_envelope_over_max_envelope_size_is_http_413(plant: TwinPlant) -> None:
@@ -95,3 +97,29 @@ def test_the_collection_stays_within_the_limits(plant: TwinPlant) -> None:
     assert len(agent_command_line()) < 8191 // 2
     assert 200000 * 4 // 3 + 8192 < 500 * 1024
     _ = winrm  # the client the limits are proven through
+
+
+def test_a_shell_idle_beyond_the_idle_timeout_is_gone(plant: TwinPlant) -> None:
+    _limit(plant, "Shell\\IdleTimeout", 20000)  # 20 s of the host's time: 0.2 s here
+    p = protocol(plant)
+    shell = p.open_shell()
+    p.cleanup_command(shell, p.run_command(shell, "echo", ["used"]))
+    time.sleep(0.5)
+    with pytest.raises(WSManFaultError) as gone:
+        p.run_command(shell, "echo", ["late"])
+    assert gone.value.fault_subcode == "w:InvalidSelectors"  # as for any shell id it does not hold
+    assert "shell was not found on the server" in gone.value.response
+    kinds = [e.kind for e in plant.timeline.events(host="po-a")]
+    assert "winrs.shell_idle_timeout" in kinds
+    assert run(p, "echo", ["fresh"])[0] == b"fresh\r\n"  # a new shell works
+
+
+def test_a_shell_in_use_is_not_idle(plant: TwinPlant) -> None:
+    _limit(plant, "Shell\\IdleTimeout", 20000)
+    p = protocol(plant)
+    shell = p.open_shell()
+    try:
+        command_id = p.run_command(shell, "sleep", ["1"])  # Receives keep it busy for 1 s
+        assert p.get_command_output(shell, command_id)[0] == b"slept\r\n"
+    finally:
+        p.close_shell(shell)

@@ -13,7 +13,11 @@ from typing import Any
 
 #: The fault kinds the twin understands, with what each does.
 KINDS = {
-    "down": "the host's listeners refuse connections (connection refused)",
+    "down": "the host dies (powered off, crashed): its listeners refuse connections and its "
+            "Power Operation partner takes control once its MonitorRequestTimeout has passed",
+    "blackhole": "the host's address swallows packets (a partition, a firewall dropping): "
+                 "connections are accepted and nothing is answered, so each request waits out "
+                 "the client's read timeout; when the fault clears, those connections are reset",
     "reset_during_command": "the TCP connection is closed while a command is running; with "
                             "`terminate: true` the host also ends that command, as when WinRM "
                             "drops the shell's processes",

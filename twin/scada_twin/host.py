@@ -68,6 +68,7 @@ class Host:
             self.services.add(name, display_name, status="Running", start_type="Automatic")
         # A modelled restart powers the host off for a while; the plant closes its listeners.
         self.powered_off = False
+        self.booting = False  # powered on, Windows starting: its address dark until WinRM is up
         self._power_lock = threading.Lock()  # not self.lock: models call this holding theirs
         self._power_listeners: list[Callable[[str, bool], None]] = []
         self.power_operation = power_operation.create(self)  # None when not installed
@@ -90,6 +91,21 @@ class Host:
         self.timeline.record(self.name, "host.power", powered_off=powered_off)
         for listener in self._power_listeners:
             listener(self.name, powered_off)
+
+    def set_booting(self, booting: bool) -> None:
+        """While a host boots, its address answers nothing (not even a refusal); a
+        ``host.boot`` event."""
+        with self._power_lock:
+            if self.booting == booting:
+                return
+            self.booting = booting
+        self.timeline.record(self.name, "host.boot", state="started" if booting else "ended")
+        for listener in self._power_listeners:
+            listener(self.name, self.powered_off)
+
+    def dark(self) -> bool:
+        """Whether the host's address swallows packets: booting, or the ``blackhole`` fault."""
+        return self.booting or self.faults.active(self.name, "blackhole") is not None
 
     def last_boot(self) -> str:
         """Win32_OperatingSystem.LastBootUpTime in UTC, round-trip format. *Twin convention*:

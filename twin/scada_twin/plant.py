@@ -81,13 +81,26 @@ class Plant:
         self.timeline.record(host, "fault.injected", fault=kind, count=count, **params)
         if kind == "down":
             self.server.set_host_down(host, True)
+            self._operative_changed(host)
 
     def clear(self, host: str | None = None, kind: str | None = None) -> None:
+        back = []
         for name in self.hosts if host is None else [self._host(host).name]:
             if kind in (None, "down") and self.faults.active(name, "down") is not None:
                 self.server.set_host_down(name, self.hosts[name].powered_off)
+                back.append(name)
         self.faults.clear(host, kind)
         self.timeline.record(host or "plant", "fault.cleared", fault=kind)
+        for name in back:
+            self._operative_changed(name)
+
+    def _operative_changed(self, name: str) -> None:
+        """A host died or came back (``down``, or powered off by a restart): its pair's
+        partner may take control (power_operation/pairs.py)."""
+        host = self.hosts[name]
+        operative = not (host.powered_off or host.booting or self.faults.active(name, "down") is not None)
+        for pair in self.pairs.values():
+            pair.set_operative(name, operative)
 
     def _power_changed(self, name: str, powered_off: bool) -> None:
         """A host restarts (model side): close or reopen its listeners, off the caller's thread.
@@ -99,9 +112,12 @@ class Plant:
                          name=f"power-{name}").start()
 
     def _apply_power(self, name: str) -> None:
+        host = self.hosts[name]
         with self._listeners_lock:
-            down = self.hosts[name].powered_off or self.faults.active(name, "down") is not None
-            self.server.set_host_down(name, down)
+            # Powered off refuses connections; a booting host listens and answers nothing
+            # (wsman/server.py: a dark host).
+            self.server.set_host_down(name, host.powered_off or self.faults.active(name, "down") is not None)
+        self._operative_changed(name)
 
     # -- state -----------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -137,7 +153,9 @@ class Plant:
         return report
 
     def availability(self) -> dict[str, Any]:
-        """Each Power Operation pair's gaps (no I/O Server running on either server) so far.
+        """Each Power Operation pair's gaps (no server active) so far, each with its cause
+        (``process``: both I/O Servers stopped; ``host_died``: the active server died and its
+        partner had not yet taken control; see power_operation/pairs.py).
 
         Times are seconds since the plant started; ``modelled_gap_seconds`` scales the gaps
         back to plant time (a gap of 0.5 s at time_scale 0.1 is 5 modelled seconds).
@@ -147,7 +165,9 @@ class Plant:
             measured = pair.availability()
             handovers = [e for e in self.timeline.events(kind="po.active") if e.data.get("pair") == name]
             report[name] = {
-                "gaps": [{"start": g.start, "end": g.end, "seconds": g.length} for g in measured.intervals],
+                "gaps": [{"start": g.start, "end": g.end, "seconds": g.length,
+                          "modelled_seconds": g.length / self.costs.time_scale,
+                          "cause": pair.gap_cause(g.start)} for g in measured.intervals],
                 "gap_seconds": measured.total,
                 "modelled_gap_seconds": measured.modelled(self.costs.time_scale).total,
                 "handovers": [{"time": e.time, "active": e.data.get("active")} for e in handovers[1:]],

@@ -138,7 +138,8 @@ WINDOWS_DEFAULTS: dict[str, Any] = {
     "language_mode": "FullLanguage",
     "dotnet_release": 528449,
     "winrm": {"MaxEnvelopeSizekb": 500, "Shell\\MaxShellsPerUser": 30,
-              "Service\\MaxConcurrentOperationsPerUser": 1500},
+              "Service\\MaxConcurrentOperationsPerUser": 1500,
+              "Shell\\IdleTimeout": 7200000},
 }
 
 

@@ -38,6 +38,7 @@ class PowerOperation:
         self.host_name = host_name
         self.computer_name = computer_name
         self.timeline = timeline
+        self.scheduler = scheduler
         self._fs = fs
         self._registry = registry
         install.lay_down(spec, fs, registry, computer_name)

@@ -4,14 +4,23 @@ Two hosts whose ``products.power_operation.pair`` names match form a pair, one w
 ``configured_role: primary``, the other ``standby``. Which one is *active* is live state,
 per server component (I/O, Alarm, Trend, Report), from the component's process:
 
-- the primary is active while its process is Running;
-- the standby is active while the primary's process is not Running and its own is;
-- otherwise nobody is.
+- the primary is active while its process is Running and its host is operative;
+- the standby is active while its own process is Running and its host operative, and it knows
+  the primary does not serve: the primary's process stopped (a restart tells the partner), or
+  the primary's host died (powered off, crashed: the ``down`` fault) and the standby has waited
+  out ``[Alarm]MonitorRequestTimeout`` of its citect.ini (default 30 s) without an answer, so it
+  "will regard itself as isolated and will become Primary" (AVEVA Plant SCADA,
+  "[Alarm]MonitorRequestTimeout");
+- otherwise nobody is: a dead active server leaves the plant unserved until its partner
+  notices, and the availability measure counts that interval.
 
 So a restart of the primary hands control to the standby and takes it back when the primary
 runs again ("the system returns control of the I/O devices to the primary server").
 Changes of the active I/O server are ``po.active`` timeline events, recorded under the pair's
-name: {pair, active: host name or None, configured_role: of that host or None}.
+name: {pair, active: host name or None, configured_role: of that host or None, cause: what
+changed: ``process`` (a runtime process of a member), ``host_died`` or ``host_back`` (a
+member's host), ``partner_silent`` (the survivor gave up waiting)}; the pair's availability
+gaps are the intervals in which ``active`` was None.
 
 The plant calls :func:`wire` once with all its hosts after building them.
 """
@@ -23,6 +32,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..spec import SpecError
 from ..timeline import Timeline
+from ..scheduler import Timer
 from .availability import IO_SERVER, Availability, availability
 from .errors import PowerOperationError
 
@@ -30,6 +40,8 @@ if TYPE_CHECKING:
     from .model import PowerOperation
 
 _UNSET = object()
+#: [Alarm]MonitorRequestTimeout's default (AVEVA Plant SCADA, "[Alarm]MonitorRequestTimeout").
+MONITOR_REQUEST_TIMEOUT = 30.0
 
 
 class Pair:
@@ -39,12 +51,16 @@ class Pair:
         self.primary = primary
         self.standby = standby
         self._timeline = timeline
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the members' states
+        self._recording = threading.Lock()  # one po.active decision at a time
         self._active: object = _UNSET  # host name of the active member, or None
+        self._operative = {primary.host_name: True, standby.host_name: True}
+        self._isolated: set[str] = set()  # members that gave up on a silent partner
+        self._noticing: dict[str, Timer] = {}  # member -> its wait for a silent partner
         for member in (primary, standby):
             member.pair = self
             member.runtime.add_listener(self._changed)
-        self._update()
+        self._update("process")
 
     @property
     def members(self) -> tuple["PowerOperation", "PowerOperation"]:
@@ -55,32 +71,72 @@ class Pair:
 
     def active(self, process: str = IO_SERVER) -> "PowerOperation | None":
         """The member active for ``process`` now (see the module doc), or None."""
-        for member in self.members:
-            if _runs(member, process):
-                return member
-        return None
+        with self._lock:
+            primary, standby = self.members
+            if self._serves(primary, process):
+                return primary
+            primary_stopped = self._operative[primary.host_name] and not _runs(primary, process)
+            primary_given_up = (not self._operative[primary.host_name]
+                                and standby.host_name in self._isolated)
+            if self._serves(standby, process) and (primary_stopped or primary_given_up):
+                return standby
+            return None
+
+    def set_operative(self, host_name: str, operative: bool) -> None:
+        """The member on ``host_name`` died (powered off, crashed, cut off) or is back. Its
+        partner notices a silent peer only after its MonitorRequestTimeout."""
+        member = next((m for m in self.members if m.host_name == host_name), None)
+        if member is None:
+            return
+        partner = self.partner(member)
+        with self._lock:
+            if self._operative[host_name] == operative:
+                return
+            self._operative[host_name] = operative
+            self._isolated.discard(partner.host_name)
+            waiting = self._noticing.pop(partner.host_name, None)
+            if waiting is not None:
+                waiting.cancel()
+            if not operative:
+                self._noticing[partner.host_name] = partner.scheduler.call_later(
+                    _monitor_request_timeout(partner), self._give_up_on, member)
+        self._update("host_back" if operative else "host_died")
+
+    def _give_up_on(self, member: "PowerOperation") -> None:
+        partner = self.partner(member)
+        with self._lock:
+            self._noticing.pop(partner.host_name, None)
+            if not self._operative[member.host_name]:
+                self._isolated.add(partner.host_name)
+        self._update("partner_silent")
+
+    def _serves(self, member: "PowerOperation", process: str) -> bool:
+        return self._operative[member.host_name] and _runs(member, process)
 
     def availability(self, start: float = 0.0, end: float | None = None) -> Availability:
-        """Gaps in which neither member's I/O Server ran (timeline seconds)."""
-        hosts = [m.host_name for m in self.members]
-        events = self._timeline.events()
-        quiet = {m.host_name: _runs(m, IO_SERVER) for m in self.members
-                 if not any(e.kind == "po.process" and e.host == m.host_name
-                            and e.data.get("process") == IO_SERVER for e in events)}
-        return availability(events, hosts, start=start, end=end, initially_running=quiet)
+        """Gaps in which no member was active (timeline seconds)."""
+        return availability(self._timeline.events(), self.name, start=start, end=end)
+
+    def gap_cause(self, start: float) -> str | None:
+        """Why the gap that opened at ``start`` opened (the ``cause`` of that po.active)."""
+        for event in self._timeline.events(self.name, "po.active"):
+            if event.time == start and event.data.get("active") is None:
+                return event.data.get("cause")
+        return None
 
     def _changed(self, process: str, state: str) -> None:
         if process == IO_SERVER:
-            self._update()
+            self._update("process")
 
-    def _update(self) -> None:
-        with self._lock:
+    def _update(self, cause: str) -> None:
+        with self._recording:
             member = self.active()
             name = member.host_name if member else None
             if name != self._active:
                 self._active = name
                 self._timeline.record(self.name, "po.active", pair=self.name, active=name,
-                                      configured_role=member.configured_role if member else None)
+                                      configured_role=member.configured_role if member else None,
+                                      cause=cause)
 
 
 def wire(hosts: Iterable[object]) -> dict[str, Pair]:
@@ -113,6 +169,14 @@ def live_role(member: "PowerOperation") -> str:
     if is_active(member):
         return "active"
     return "standby" if _runs(member, IO_SERVER) else "offline"
+
+
+def _monitor_request_timeout(member: "PowerOperation") -> float:
+    """[Alarm]MonitorRequestTimeout of the member's citect.ini, in seconds."""
+    try:
+        return float(member.install.ini().get("Alarm", "MonitorRequestTimeout") or MONITOR_REQUEST_TIMEOUT)
+    except (ValueError, OSError):
+        return MONITOR_REQUEST_TIMEOUT
 
 
 def _runs(member: "PowerOperation", process: str) -> bool:

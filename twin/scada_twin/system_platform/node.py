@@ -62,8 +62,10 @@ EXIT_FAILED = 1603
 EXIT_ANOTHER_SETUP = 1618
 
 # Modelled seconds (engineering estimates; the vendor publishes none): an in-place upgrade of
-# System Platform takes tens of minutes, a Windows Server restart a few minutes.
-DURATIONS = {"sp_install": 1200.0, "sp_reboot": 180.0}
+# System Platform takes tens of minutes, a Windows Server restart a few minutes, of which the
+# last minute or so (firmware, boot, until the network stack and WinRM start) the server's
+# address answers nothing at all.
+DURATIONS = {"sp_install": 1200.0, "sp_reboot": 180.0, "sp_boot_dark": 60.0}
 
 
 #: The GRAccess library a System Platform node has, at its documented default path (AVEVA,
@@ -295,9 +297,16 @@ class Node:
         record(self.host_name, "sp.reboot", state="started")
         if self.galaxy is not None and self.platform is not None:
             self.galaxy.node_down(self)
+        # WinRM stops with Windows (connections refused), then the server is dark while it
+        # boots (nothing answers: each client attempt waits out its timeout), then it is up.
+        down = self._cost("sp_reboot")
+        dark = min(down, self._cost("sp_boot_dark"))
         self.host.set_powered_off(True)
-        yield self._cost("sp_reboot")
+        yield down - dark
+        self.host.set_booting(True)  # powered on again, Windows booting
         self.host.set_powered_off(False)
+        yield dark
+        self.host.set_booting(False)
         self.rebooting = False
         self.pending_restart = False
         record(self.host_name, "sp.reboot", state="completed")

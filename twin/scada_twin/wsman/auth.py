@@ -42,6 +42,21 @@ BASIC_HTTP_REFUSED = ("Basic authentication over plain HTTP is refused: this hos
                       "encryption.")
 
 
+#: The 401 body and the timeline's reason when a client asks for what the twin does not model.
+NOT_MODELLED = ("The scada twin does not model {what} authentication: use NTLM (ansible_winrm_transport "
+                "ntlm, or Negotiate) or, over HTTPS, Basic. On a real server {what} works as Windows offers it.")
+#: DER-encoded object identifiers of Kerberos 5 (RFC 4121), Microsoft's Kerberos and NTLMSSP.
+_KERBEROS_OIDS = (bytes.fromhex("06092a864886f712010202"), bytes.fromhex("06092a864882f712010202"))
+_NTLM_OID = bytes.fromhex("060a2b06010401823702020a")
+
+
+def _kerberos_only(token: bytes) -> bool:
+    """A Negotiate token that offers Kerberos and not NTLM (SPNEGO's mechanism list, or a bare
+    Kerberos AP-REQ): the client will not fall back to what the twin accepts."""
+    return any(oid in token for oid in _KERBEROS_OIDS) and _NTLM_OID not in token and \
+        not token.startswith(b"NTLMSSP\0")
+
+
 class NtlmAccounts:
     """One host's accounts as a pyspnego NTLM_USER_FILE (hashes, never passwords)."""
 
@@ -142,6 +157,12 @@ class ConnectionAuth:
             return self._basic(credentials.strip())
         if scheme.lower() in ("negotiate", "ntlm"):
             return self._negotiate(scheme, credentials.strip())
+        if scheme.lower() == "credssp":
+            return self._refuse(scheme, None, NOT_MODELLED.format(what="CredSSP"),
+                                NOT_MODELLED.format(what="CredSSP"))
+        if scheme.lower() == "kerberos":
+            return self._refuse(scheme, None, NOT_MODELLED.format(what="Kerberos"),
+                                NOT_MODELLED.format(what="Kerberos"))
         if scheme:
             return self._refuse(scheme, None, f"unsupported authentication scheme {scheme!r}")
         if self._context is not None:
@@ -153,6 +174,9 @@ class ConnectionAuth:
             token = base64.b64decode(credentials, validate=True)
         except binascii.Error:
             return self._refuse(scheme, None, "malformed token")
+        if _kerberos_only(token):
+            return self._refuse(scheme, None, NOT_MODELLED.format(what="Kerberos"),
+                                NOT_MODELLED.format(what="Kerberos"))
         answer = _ntlm_authenticate(token)
         bindings = self.policy.channel_bindings if _sent_bindings(answer) else None
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import struct
+import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
@@ -19,10 +20,12 @@ from .auth import ConnectionAuth
 from .winrs import ConnectionReset, RequestContext
 
 if TYPE_CHECKING:
+    from ..host import Host
     from .server import Listener
 
 SOAP_CONTENT_TYPE = "application/soap+xml;charset=UTF-8"
 _MAX_BODY = 16 * 1024 * 1024
+_DARK_POLL = 0.05
 UNENCRYPTED_REFUSED = ("Unencrypted messages are refused on plain HTTP (AllowUnencrypted=false): "
                        "use message encryption or HTTPS.")
 
@@ -50,7 +53,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib naming
         body = self._read_body()
-        if body is None:
+        if body is None or self._swallowed():
             return
         self.server.service.pace()
         if urllib.parse.urlsplit(self.path).path.rstrip("/").lower() != "/wsman":
@@ -89,6 +92,8 @@ class WsmanHandler(BaseHTTPRequestHandler):
             status, answer = self.server.service.handle(message, context)
         except ConnectionReset:
             self._reset()
+            return
+        if self._swallowed():  # the host went dark while it worked: the answer is lost
             return
         if sealed:
             reply_type, answer = encryption.wrap(decision.context, answer)
@@ -137,6 +142,14 @@ class WsmanHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _swallowed(self) -> bool:
+        """A dark host (booting, ``blackhole``) answers nothing; the connection then resets."""
+        if not self.server.service.host.dark():
+            return False
+        swallow(self.server.service.host, self.connection, self.server.closing)
+        self._reset()
+        return True
+
     def _reset(self) -> None:
         """Drop the connection with a TCP RST and no answer."""
         self.close_connection = True
@@ -145,3 +158,11 @@ class WsmanHandler(BaseHTTPRequestHandler):
                                        struct.pack("ii", 1, 0))
             self.connection.close()
 
+
+def swallow(host: "Host", connection: socket.socket, closing: threading.Event) -> None:
+    """A dark host: say nothing while it stays dark, then drop the connection with a reset
+    (the client's next packet finds no such connection on the host that came back)."""
+    while host.dark() and not closing.wait(_DARK_POLL):
+        pass
+    with contextlib.suppress(OSError):
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

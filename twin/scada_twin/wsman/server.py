@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 from ..certs import CertificateAuthority
 from ..host import Host
 from .auth import AuthPolicy, NtlmAccounts, tls_channel_bindings
-from .handler import WsmanHandler
+from .handler import WsmanHandler, swallow
 from .service import HostService
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,9 @@ class Listener(socketserver.ThreadingMixIn, HTTPServer):
             with self._connections_lock:
                 self._connections.add(connection)
             if self.closing.is_set():  # close() took its snapshot before we were tracked
+                return
+            if self.service.host.dark():
+                swallow(self.service.host, connection, self.closing)  # not even a handshake
                 return
             if isinstance(connection, ssl.SSLSocket):
                 connection.settimeout(WsmanHandler.timeout)
@@ -179,6 +182,8 @@ class WsmanServer:
         """Down: the host refuses connections and its open ones are cut. Up: it listens again."""
         with self._lock:
             site = self._sites[name]
+            if site.down == down and (site.listeners or down or not self._started):
+                return  # no change: nothing to record
             site.down = down
             if down:
                 site.close()

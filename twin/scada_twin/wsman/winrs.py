@@ -92,6 +92,7 @@ class _Shell:
     #: The runspace pool of a shell of the Microsoft.PowerShell endpoint (runspace.py).
     runspace: RunspacePool | None = None
     commands: dict[str, _Command] = dataclasses.field(default_factory=dict)
+    last_used: float = dataclasses.field(default_factory=time.monotonic)
 
     def command(self, command_id: str | None) -> _Command:
         if not command_id and self.runspace is not None:
@@ -150,6 +151,7 @@ class WinRS:
         )
         if request.resource_uri.lower() == POWERSHELL_URI:
             shell.runspace = self._open_runspace(spec, context.user)
+        self._reap_idle()
         with self._lock:
             # MaxShellsPerUser: a Create beyond it is a QuotaLimit fault (Microsoft,
             # "Installation and configuration for Windows Remote Management": default 30).
@@ -289,12 +291,31 @@ class WinRS:
         return int(self.host.spec.windows["winrm"][name])
 
     def _shell(self, request: WsmanRequest) -> _Shell:
+        self._reap_idle()
         shell_id = request.selectors.get("ShellId", "").upper()
         with self._lock:
             shell = self._shells.get(shell_id)
+            if shell is not None:
+                shell.last_used = time.monotonic()
         if shell is None:
             raise errors.shell_not_found(shell_id)
         return shell
+
+    def _reap_idle(self) -> None:
+        """Shell\\IdleTimeout (default 7,200,000 ms, in the host's modelled time): a shell
+        with no request for that long is deleted with its commands, and a later request on
+        it finds no shell (Microsoft, "Installation and configuration for Windows Remote
+        Management")."""
+        idle = self.host.costs.scaled(self._limit("Shell\\IdleTimeout") / 1000.0)
+        now = time.monotonic()
+        with self._lock:
+            expired = [s for s in self._shells.values()
+                       if now - s.last_used > idle and not any(_busy(c) for c in s.commands.values())]
+            for shell in expired:
+                del self._shells[shell.id]
+        for shell in expired:
+            self._record("winrs.shell_idle_timeout", shell_id=shell.id)
+            self._end_shell(shell)
 
     def _end_shell(self, shell: _Shell) -> None:
         for command in list(shell.commands.values()):
@@ -314,6 +335,14 @@ class WinRS:
 
     def _record(self, kind: str, **data: object) -> None:
         self.host.timeline.record(self.host.name, kind, **data)
+
+
+def _busy(command: _Command) -> bool:
+    """A Receive is waiting on the command (its lock held): the shell is in use."""
+    if command.lock.acquire(blocking=False):
+        command.lock.release()
+        return False
+    return True
 
 
 def _new_id() -> str:
