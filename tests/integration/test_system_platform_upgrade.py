@@ -2,9 +2,10 @@
 
 The molecule scenarios sp_* rehearse the one-pair procedure and its refusals; these tests
 cover what they do not: two pairs with two engines per node, the standby and primary phases
-run apart (the AWX approval), and the two System Platform cases of the fault matrix - a
-partner not reachable during the deploy, and the standby's setup failing - each followed by a
-rerun that completes the upgrade with one failover per pair and without redoing finished work.
+run apart (the AWX approval), and the System Platform cases of the fault matrix - a partner
+not reachable during the deploy, and the standby's setup failing, each followed by a rerun
+that completes the upgrade with one failover per pair and without redoing finished work; and
+restarts that refuse, then stay dark longer than the connection's read timeout.
 """
 
 from __future__ import annotations
@@ -110,3 +111,17 @@ def test_standby_setup_failing_leaves_the_primary_active_then_a_rerun_completes(
     assert_upgraded_with_one_failover_per_pair(plant, rerun)
     assert (setups(plant, "gr"), setups(plant, "sp-b"), setups(plant, "sp-a")) == (1, 2, 1)
     assert OLD not in {p["software_version"] for p in plant.galaxies_report()["Galaxy"]["platforms"]}
+
+
+def test_restarts_that_go_dark_longer_than_the_read_timeout_are_ridden(make_plant, tmp_path):
+    """Each node's restart refuses connections for 2 s, then swallows every packet for 6 s
+    (booting) while the connection gives up after 2 s: the waits ride both phases and the
+    upgrade completes with one failover per pair, each restart reporting what it saw."""
+    plant = two_pair_galaxy(make_plant, sp_reboot=800, sp_boot_dark=600)
+    run = upgrade(plant, tmp_path, ansible_winrm_read_timeout_sec=2, ansible_winrm_operation_timeout_sec=1)
+    assert_upgraded_with_one_failover_per_pair(plant, run)
+    for host in ("gr", "sp-b", "sp-a"):
+        [install] = [r for r in run.results if r["host"] == host and "restarts" in r["result"]]
+        [restart] = install["result"]["restarts"]
+        states = [seen["state"] for seen in restart["seen"]]
+        assert "refused" in states and "no answer" in states, (host, states)

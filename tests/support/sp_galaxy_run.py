@@ -17,8 +17,9 @@ PAIRS = [{"primary": "E1", "backup": "E1b"}, {"primary": "E2", "backup": "E2b"}]
 PLATFORMS = {"gr": "P0", "sp-a": "P1", "sp-b": "P2"}
 
 
-def two_pair_galaxy(make_plant):
-    """The seed's nodes with two pairs: E1 and E2 active on P1 (sp-a), E1b and E2b on P2."""
+def two_pair_galaxy(make_plant, **cost: float):
+    """The seed's nodes with two pairs: E1 and E2 active on P1 (sp-a), E1b and E2b on P2;
+    ``cost``: modelled durations of vendor operations to change, by name."""
     spec = sp_plant_spec(platforms=[{"name": p, "node": n} for n, p in PLATFORMS.items()],
                          engines=[{"name": "E1", "platform": "P1", "objects": 8},
                                   {"name": "E2", "platform": "P1", "objects": 4},
@@ -26,7 +27,7 @@ def two_pair_galaxy(make_plant):
                          pairs=PAIRS)
     # setup and restarts shortened (defaults 1200 and 180 modelled seconds) so a test runs in
     # about a minute; the order and the states do not depend on them
-    spec["cost"] = {"operations": {"sp_install": 300, "sp_reboot": 60}}
+    spec["cost"] = {"operations": {"sp_install": 300, "sp_reboot": 60, **cost}}
     for host in spec["hosts"][1:]:
         host["products"]["system_platform"].update(historizing=True, sms={"server": "GR", "port": 443})
     for host in spec["hosts"]:
