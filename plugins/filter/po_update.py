@@ -240,6 +240,8 @@ def po_update_guidance(reads: t.Mapping[str, t.Mapping[str, t.Any]], pair: str, 
     if revert:
         lines.append(f"(2) or, once it answers, put {' and '.join(gone)} back as it was from its pre-change "
                      "backup: " + "; ".join(revert) + ".")
+        lines.append(f"(3) or, once both answer, put the whole pair back to the backups this run took, standby "
+                     f"first: ansible-playbook -i {inventory} scada.redundancy.revert --limit {pair}.")
     else:
         lines.append(f"(2) there is nothing to put back: no pre-change backup of {' or '.join(gone) or 'it'} "
                      "was taken, so this run changed nothing on it.")
