@@ -66,3 +66,18 @@ def test_a_pool_counts_as_a_shell_of_its_user(plant: TwinPlant) -> None:
         with pytest.raises(WSManFaultError) as refused:
             second.open()
         assert "maximum number of 1 concurrent shells" in refused.value.reason
+
+
+def test_psrp_data_the_endpoint_cannot_read_is_a_fault(plant: TwinPlant) -> None:
+    import xml.etree.ElementTree as ET
+
+    from pypsrp.shell import WinRS
+
+    wsman = WSMan(**client_kwargs(plant, "po-a", False, auth="ntlm"))
+    creation = ET.Element("creationXml", xmlns="http://schemas.microsoft.com/powershell")
+    creation.text = "bm90IGEgZnJhZ21lbnQ="  # "not a fragment"
+    shell = WinRS(wsman, "http://schemas.microsoft.com/powershell/Microsoft.PowerShell",
+                  input_streams="stdin pr", output_streams="stdout")
+    with pytest.raises(WSManFaultError) as refused:
+        shell.open(None, creation)
+    assert "PSRP" in refused.value.reason or "PSRP" in str(refused.value)

@@ -27,6 +27,7 @@ import psrpcore
 from psrpcore.types import HostMethodIdentifier, NETException, PSInt
 
 from ..shell.process import Process
+from . import errors
 
 POWERSHELL_URI = "http://schemas.microsoft.com/powershell/microsoft.powershell"
 CREATION_XML = "{http://schemas.microsoft.com/powershell}creationXml"
@@ -60,15 +61,19 @@ class RunspacePool:
         return pipeline
 
     def feed(self, data: bytes, pipeline_id: uuid.UUID | None) -> None:
-        """Fragments the client sent (creationXml, Command, Send)."""
+        """Fragments the client sent (creationXml, Command, Send); what cannot be read is a
+        WS-Man fault, as the plugin's own error would be."""
         with self._lock:
-            self._pool.receive_data(psrpcore.PSRPPayload(data, psrpcore.StreamType.default,
-                                                         pipeline_id))
-            while (event := self._pool.next_event()) is not None:
-                target = self._pipelines.get(event.pipeline_id) if event.pipeline_id else None
-                if target is not None:
-                    target.on_event(event)
-                # Pool events (capability, init, host responses) psrpcore has answered itself.
+            try:
+                self._pool.receive_data(psrpcore.PSRPPayload(data, psrpcore.StreamType.default,
+                                                             pipeline_id))
+                while (event := self._pool.next_event()) is not None:
+                    target = self._pipelines.get(event.pipeline_id) if event.pipeline_id else None
+                    if target is not None:
+                        target.on_event(event)
+                    # Pool events (capability, init, host responses) psrpcore has answered itself.
+            except Exception as exc:  # psrpcore raises several types for data it cannot use
+                raise errors.provider_failure(f"PSRP: {type(exc).__name__}: {exc}") from exc
             self.drain()
 
     def drain(self) -> None:
