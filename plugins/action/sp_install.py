@@ -284,15 +284,17 @@ class ActionModule(OperationAction):
             return value[0] in SILENT or (value[0] == "up" and value[1] != before)
 
         seen: list[tuple[str, float]] = []
+        first_offset = time.monotonic() - started
         try:
             went = wait_for(probe, gone, timeout=args["shutdown_timeout"] + args["reboot_delay"],
                             interval=interval, what=f"sp_install: waiting for {host} to go down",
                             describe=lambda v: v[0], progress=self.progress.state)
-            seen += went.seen
+            seen += _shifted(went.seen, first_offset)
         except WaitTimeout as exc:
             raise OperationFailed("sp_install", f"{host} did not go down within "
                                   f"{args['shutdown_timeout']}s after the restart was issued; "
-                                  f"seen: {seen_text(exc.seen)}", "reboot_timeout") from exc
+                                  f"seen: {seen_text(_shifted(exc.seen, first_offset))}",
+                                  "reboot_timeout") from exc
 
         def probe_up() -> tuple[str, str | None]:
             self._reset()

@@ -232,11 +232,11 @@ timings:
 restarts:
   description:
     - Each restart the module made, in order - C(why) (C(before setup) or C(after setup)),
-      C(seconds) (measured on the controller) and C(seen), the node's states as the probes saw
-      them with the seconds into the restart each was first seen - C(up) (with its boot),
-      C(refused) (WinRM stopped), C(no answer) (the node dark while it boots - each such probe
-      waits out the connection's read timeout, so a wait can end up to that long after
-      O(reboot_timeout)), C(reset) or C(answering, not ready).
+      C(seconds) (measured on the controller) and C(seen), each change of the node's state as
+      the probes saw it, with the seconds into the restart - C(up) (with its boot),
+      C(refused) (WinRM stopped), C(no answer) (the node dark while it boots - such a probe
+      waits out the connection's read timeout, twice when it reconnects, so a wait can end up
+      to that long after O(reboot_timeout)), C(reset), C(slow) or C(answering, not ready).
   returned: always
   type: list
   elements: dict

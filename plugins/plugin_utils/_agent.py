@@ -21,7 +21,7 @@ import re
 import time
 import typing as t
 
-from ansible.errors import AnsibleError
+from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
@@ -46,6 +46,8 @@ _text_cache: dict[str, str] = {}
 #: safe: the agent reads its whole request before it runs anything, and a refused Send left
 #: it incomplete; a refused Command never started.
 REFUSED_BACKOFF = (1.0, 2.0, 4.0)
+#: What agent.ps1 prints as soon as it holds the whole request, before anything runs.
+ARRIVED_DOCUMENT = {"agent": "request read"}
 _QUOTA_MAX_OPERATIONS = 0x803381A6
 #: Categories of the exceptions a verb does not categorise itself, by .NET type name.
 EXCEPTION_CATEGORIES = (
@@ -210,12 +212,21 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
             # library as it is (requests' ConnectionError), not as AnsibleConnectionFailure.
             refusal = _refused_before_running(exc)
             if refusal is None or pause is None:
+                if isinstance(exc, AnsibleError) and not isinstance(exc, AnsibleConnectionFailure) \
+                        and refusal is None:
+                    # the connection plugin's own verdict on what the host sent back
+                    raise OperationFailed(step, f"the connection failed: {to_text(exc)}", "protocol") from exc
                 raise OperationUnreachable(f"{step}: {to_text(exc)}") from exc
             if display is not None:
                 display.warning(f"scada.redundancy: {step}: {refusal}; sending the batch again "
                                 f"in {pause:g}s")
             time.sleep(pause)
     document = parse_document(to_text(stdout, errors="surrogate_or_replace"))
+    if document == ARRIVED_DOCUMENT:
+        # ansible-core's winrm connection gave up on a Send after the request arrived, and
+        # ended the command: the batch may have run in part, so it is not sent again.
+        raise OperationUnreachable(f"{step}: the connection failed while the host ran the batch "
+                                   f"(rc={rc}); it may have run in part")
     stderr_text = to_text(stderr, errors="surrogate_or_replace").strip()
     if rc != 0 or document is None or not isinstance(document.get("results"), list):
         detail = (document or {}).get("msg") or (stderr_text.splitlines() or ["no JSON answer on stdout"])[0]
@@ -234,8 +245,10 @@ def _refused_before_running(exc: BaseException) -> str | None:
         return "the host refused the command (operations quota)"
     text = to_text(exc).replace("\r", "")
     if text.startswith("winrm send_input failed") and "stdout: \n" in text:
-        # ansible-core's message when a Send failed and the host printed nothing
-        return "the host refused the request's input (busy)"
+        # ansible-core's message when a Send failed and the host printed nothing, not even
+        # the line the agent prints as soon as it holds the whole request (ARRIVED): the
+        # request never arrived whole, so nothing of the batch ran.
+        return "the host refused the request's input"
     return None
 
 
@@ -243,7 +256,9 @@ def _transport_errors() -> tuple[type[BaseException], ...]:
     """The client libraries' own exceptions that escape ansible-core's connections (a WS-Man
     fault on a Command or a Signal), so they fail the step instead of the task with a trace."""
     errors: list[type[BaseException]] = []
-    for module, name in (("winrm.exceptions", "WinRMError"), ("pypsrp.exceptions", "WinRMError")):
+    for module, name in (("winrm.exceptions", "WinRMError"), ("winrm.exceptions", "WinRMTransportError"),
+                         ("winrm.exceptions", "WinRMOperationTimeoutError"),
+                         ("pypsrp.exceptions", "WinRMError")):
         try:
             errors.append(getattr(importlib.import_module(module), name))
         except (ImportError, AttributeError):

@@ -32,6 +32,8 @@ class OperationUnreachable(Exception):
 #: How a host that does not answer fails, from what the client library said: the state and
 #: what it means on a plant network.
 _SILENCES = (
+    ("slow", re.compile(r"OperationTimeout", re.I),
+     "the host answered that the operation did not finish within the operation timeout"),
     ("refused", re.compile(r"refused", re.I),
      "connection refused: nothing listens on its WinRM port (the server is off or restarting, "
      "or WinRM is stopped)"),
@@ -45,8 +47,8 @@ _SILENCES = (
 
 
 def silence(message: str) -> tuple[str, str]:
-    """How a connection failed, from its message: ('refused' | 'no answer' | 'reset' |
-    'unreachable', what that means)."""
+    """How a connection failed, from its message: ('slow' | 'refused' | 'no answer' | 'reset'
+    | 'unreachable', what that means); 'slow' is a host that answered."""
     for state, pattern, meaning in _SILENCES:
         if pattern.search(message):
             return state, meaning

@@ -35,7 +35,7 @@ class WaitResult(t.Generic[T]):
     value: T
     elapsed: float
     probes: int
-    #: Each state the wait saw, described, with the seconds into the wait it was first seen.
+    #: Each change of the described state, with the seconds into the wait it was seen.
     seen: list[tuple[str, float]] = dataclasses.field(default_factory=list)
 
 

@@ -233,7 +233,7 @@ def test_bursts_of_busy_and_quota_faults_are_ridden_out(make_lab):
                                    if r["status"] in ("failed", "unreachable"))
     fired_faults = [(e.host, e.data["fault"]) for e in lab.events(kind="wsman.fault_fired")]
     assert fired_faults.count(("po-b", "busy")) == 3 and fired_faults.count(("po-a", "quota")) == 2, fired_faults
-    assert "refused the request's input (busy)" in run.output
+    assert "refused the request's input; sending the batch again" in run.output
     assert_backups_on_controller(lab, run)
     assert_holds_change(lab)
     assert_pair_served(lab)

@@ -19,7 +19,7 @@ def _agent_run(host, calls, step="test_step", request=None):
     line = _agent.agent_command_line()
     stdin = request if request is not None else _agent.build_request(step, calls)
     result = run(host, line, [], [(stdin, True)])
-    return result, json.loads(result.stdout)
+    return result, json.loads(result.stdout.decode().splitlines()[-1])
 
 
 def test_command_line_is_the_encoded_agent_under_the_recognised_prefix():
@@ -155,3 +155,15 @@ def test_an_expected_hash_keeps_a_write_from_overwriting_a_changed_file():
     dummy, answer = _agent_run(host, [_verbs.file_write_atomic(
         "C:\\Cfg\\a.ini", "eA==", host.fs.sha256("C:\\Cfg\\a.ini"))])
     assert answer["results"][0]["ok"] and host.fs.read("C:\\Cfg\\a.ini") == b"x"
+
+
+def test_the_launcher_says_the_request_arrived_before_anything_runs():
+    """The first line, printed before the core runs: a controller whose Send failed knows
+    from it whether the batch could have started (docs/design.md, "A batch sent again")."""
+    result, answer = _agent_run(make_host(), [_verbs.path_test("C:\\Windows")])
+    first, *_ = result.stdout.decode().splitlines()
+    assert json.loads(first) == _agent.ARRIVED_DOCUMENT == json.loads(agent.ARRIVED)
+    assert answer["results"][0]["ok"] is True
+    with pytest.raises(TimeoutError):  # half a request: nothing printed, nothing run
+        run(make_host(), _agent.agent_command_line(), [],
+            [(_agent.build_request("s", [_verbs.path_test("C:\\x")])[:40], False)], timeout=0.5)

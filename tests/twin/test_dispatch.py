@@ -155,6 +155,13 @@ def test_split_line_follows_powershell_single_quotes_and_windows_double_quotes()
 
 
 # -- the collection's agent -----------------------------------------------------------------
+def _answer(stdout: bytes) -> dict:
+    """The agent's answer: its last line; a first line says the request arrived whole."""
+    lines = stdout.decode().splitlines()
+    assert lines[0] == '{"agent":"request read"}' or len(lines) == 1, lines
+    return json.loads(lines[-1])
+
+
 def _agent_request(path: str, **overrides) -> bytes:
     request = json.loads(_agent.build_request("probe", [verbs.path_test(path)]))
     request.update(overrides)
@@ -167,7 +174,7 @@ def test_the_agent_through_ansible_exec_command_reaches_run_agent():
     rc, stdout, stderr = winrm_connection(host).exec_command(
         _agent.agent_command_line(), in_data=_agent_request(path), sudoable=False)
     assert (rc, stderr) == (0, b"")
-    assert json.loads(stdout)["results"] == [{"ok": True, "value": {"exists": False, "kind": None,
+    assert _answer(stdout)["results"] == [{"ok": True, "value": {"exists": False, "kind": None,
                                                                      "size": None}}]
     [event] = host.timeline.events(kind="operation")
     assert (event.data["operation"], event.data["verbs"]) == ("probe", ["path_test"])
@@ -178,7 +185,7 @@ def test_the_agent_as_program_and_arguments_reaches_run_agent():
     words = _agent.agent_command_line().split(" ")  # how 2.19's exec_command sends it
     result = run(host, words[0], words[1:], payload_stdin(_agent_request("C:\\Windows")))
     assert result.rc == 0
-    assert json.loads(result.stdout)["results"][0]["value"]["kind"] == "directory"
+    assert _answer(result.stdout)["results"][0]["value"]["kind"] == "directory"
 
 
 def test_a_verb_the_collection_does_not_ship_is_refused():
@@ -186,7 +193,7 @@ def test_a_verb_the_collection_does_not_ship_is_refused():
     request = _agent_request("C:\\x", verbs=[{"name": "nope", "script": "# scada.redundancy:verb nope\n"}])
     result = run(host, _agent.agent_command_line(), [], payload_stdin(request))
     assert result.rc == 1
-    assert json.loads(result.stdout)["category"] == "unsupported"
+    assert _answer(result.stdout)["category"] == "unsupported"
 
 
 def test_a_request_without_a_key_the_core_reads_fails_as_strict_mode_does():
@@ -197,7 +204,7 @@ def test_a_request_without_a_key_the_core_reads_fails_as_strict_mode_does():
     del request["record"]
     result = run(make_host(), _agent.agent_command_line(), [],
                  payload_stdin(json.dumps(request).encode() + b"\n"))
-    answer = json.loads(result.stdout)
+    answer = _answer(result.stdout)
     assert result.rc == 1 and answer["category"] == "protocol" and "record" in answer["msg"]
 
 
@@ -253,7 +260,7 @@ def test_the_agent_in_a_runspace_answers_without_starting_powershell():
     host = make_host()
     rc, stdout, stderr = _in_runspace(host, _bootstrap(), _agent_request("C:\\Windows"))
     assert (rc, stderr) == (0, b"")
-    assert json.loads(stdout)["results"][0]["value"]["kind"] == "directory"
+    assert _answer(stdout)["results"][0]["value"]["kind"] == "directory"
     assert host.stats.snapshot().get("powershell_processes", 0) == 0
 
 

@@ -42,6 +42,7 @@ class Plant:
                                   cert_dir=self.state_dir / "pki")
         self._running = False
         self._listeners_lock = threading.Lock()
+        self._operative_lock = threading.Lock()
         for host in self.hosts.values():
             host.on_power_change(self._power_changed)
 
@@ -98,9 +99,10 @@ class Plant:
         """A host died or came back (``down``, or powered off by a restart): its pair's
         partner may take control (power_operation/pairs.py)."""
         host = self.hosts[name]
-        operative = not (host.powered_off or host.booting or self.faults.active(name, "down") is not None)
-        for pair in self.pairs.values():
-            pair.set_operative(name, operative)
+        with self._operative_lock:  # read and applied together: the latest state wins
+            operative = not (host.powered_off or host.booting or self.faults.active(name, "down") is not None)
+            for pair in self.pairs.values():
+                pair.set_operative(name, operative)
 
     def _power_changed(self, name: str, powered_off: bool) -> None:
         """A host restarts (model side): close or reopen its listeners, off the caller's thread.

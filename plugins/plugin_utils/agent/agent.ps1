@@ -21,5 +21,8 @@ catch {
   if ($console) { [Console]::Out.WriteLine($text) } else { $text }
   exit 1
 }
+# Said before anything runs (docs/design.md, "A batch sent again").
+$arrived = '{"agent":"request read"}'
+if ($console) { [Console]::Out.WriteLine($arrived) } else { $arrived }
 . $core $request
 exit 0

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from ..shell.process import ProcessIO
 
 AGENT_MARKER = "# scada.redundancy:agent v1"
+#: The line agent.ps1 prints once it has read the whole request, before anything runs.
+ARRIVED = '{"agent":"request read"}'
 #: How agent.ps1 tells powershell.exe's console host from a remote runspace's host
 #: (ServerRemoteHost under PSRP), where there is no console to set encodings on or write to.
 CONSOLE_TEST = "$Host.Name -eq 'ConsoleHost'"
@@ -88,6 +90,8 @@ def run_agent(host: "Host", io: "ProcessIO", user: str, console: bool = True) ->
                             "msg": "agent: the request could not be read: Cannot invoke method. "
                                    "Method invocation is supported only on core types in this "
                                    "language mode."}, 1)
+    # The launcher says the request arrived whole before the core runs (agent.ps1).
+    io.write_stdout(ARRIVED + "\r\n")
     if not core.startswith(CORE_MARKER):
         return _answer(io, {"failed": True, "category": "unsupported",
                             "msg": "the request's core is not the collection's agent core"}, 1)

@@ -27,12 +27,13 @@ The plant calls :func:`wire` once with all its hosts after building them.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import TYPE_CHECKING, Iterable
 
 from ..spec import SpecError
 from ..timeline import Timeline
-from ..scheduler import Timer
+from ..scheduler import SchedulerStopped, Timer
 from .availability import IO_SERVER, Availability, availability
 from .errors import PowerOperationError
 
@@ -57,6 +58,7 @@ class Pair:
         self._operative = {primary.host_name: True, standby.host_name: True}
         self._isolated: set[str] = set()  # members that gave up on a silent partner
         self._noticing: dict[str, Timer] = {}  # member -> its wait for a silent partner
+        self._deaths = 0  # how many times a member died: tells a wait from a stale one
         for member in (primary, standby):
             member.pair = self
             member.runtime.add_listener(self._changed)
@@ -98,16 +100,21 @@ class Pair:
             if waiting is not None:
                 waiting.cancel()
             if not operative:
-                self._noticing[partner.host_name] = partner.scheduler.call_later(
-                    _monitor_request_timeout(partner), self._give_up_on, member)
+                with contextlib.suppress(SchedulerStopped):  # the plant is stopping
+                    self._noticing[partner.host_name] = partner.scheduler.call_later(
+                        _monitor_request_timeout(partner), self._give_up_on, member, self._deaths)
+                self._deaths += 1
         self._update("host_back" if operative else "host_died")
 
-    def _give_up_on(self, member: "PowerOperation") -> None:
+    def _give_up_on(self, member: "PowerOperation", death: int) -> None:
+        """The partner's wait for ``member`` ran out; ``death`` tells this wait from a later
+        one (the member came back and died again meanwhile)."""
         partner = self.partner(member)
         with self._lock:
+            if death != self._deaths - 1 or self._operative[member.host_name]:
+                return
             self._noticing.pop(partner.host_name, None)
-            if not self._operative[member.host_name]:
-                self._isolated.add(partner.host_name)
+            self._isolated.add(partner.host_name)
         self._update("partner_silent")
 
     def _serves(self, member: "PowerOperation", process: str) -> bool:

@@ -108,6 +108,11 @@ class RunspacePool:
     def lock(self) -> threading.RLock:
         return self._lock
 
+    def forget(self, pipeline_id: uuid.UUID) -> None:
+        """A stopped pipeline: no more events for it."""
+        with self._lock:
+            self._pipelines.pop(pipeline_id, None)
+
     def close(self) -> None:
         for pipeline in list(self._pipelines.values()):
             pipeline.terminate()
@@ -191,14 +196,16 @@ class Pipeline(_Streams):
         self._pool.feed(data, self.pipeline_id)
 
     def terminate(self) -> None:
-        """Ctrl+C or terminate: the script stops and the pipeline says Stopped."""
+        """Ctrl+C or terminate: the script stops and the pipeline says Stopped (one that never
+        started just ends)."""
         with self._pool.lock():
             if self._run is not None:
                 self._run.terminate()
             if not self._ended and self.server is not None and self.server.state.name == "Running":
-                self.server.stop()
-                self._ended = True
-                self.exit_code = 1
+                _protocol(self.server.stop)
+            self._ended = True
+            self.exit_code = 1 if self.exit_code is None else self.exit_code
+            self._pool.forget(self.pipeline_id)
             self._pool.drain()
 
     def exited(self) -> bool:
@@ -224,21 +231,32 @@ class Pipeline(_Streams):
     def _forward(self, output) -> None:
         """The script's printed lines as output objects; at its end, errors, exit code, state."""
         with self._pool.lock():
-            if self._ended or self.server is None:
-                return
-            self._line += output.stdout
-            *lines, self._line = self._line.split(b"\n")
-            if output.done and self._line:
-                lines, self._line = [*lines, self._line], b""
-            for line in lines:
-                self.server.write_output(line.decode("utf-8", "replace").rstrip("\r"))
-            self._errors += output.stderr
-            if output.done:
-                text = self._errors.decode("utf-8", "replace").strip()
-                if text:
-                    self.server.write_error(NETException(Message=text))
-                self.server.host_call(HostMethodIdentifier.SetShouldExit, [PSInt(output.exit_code or 0)])
-                self.server.complete()
-                self.exit_code = output.exit_code or 0
-                self._ended = True
-            self._pool.drain()
+            _protocol(lambda: self._send(output))
+
+    def _send(self, output) -> None:
+        if self._ended or self.server is None:
+            return
+        self._line += output.stdout
+        *lines, self._line = self._line.split(b"\n")
+        if output.done and self._line:
+            lines, self._line = [*lines, self._line], b""
+        for line in lines:
+            self.server.write_output(line.decode("utf-8", "replace").rstrip("\r"))
+        self._errors += output.stderr
+        if output.done:
+            text = self._errors.decode("utf-8", "replace").strip()
+            if text:
+                self.server.write_error(NETException(Message=text))
+            self.server.host_call(HostMethodIdentifier.SetShouldExit, [PSInt(output.exit_code or 0)])
+            self.server.complete()
+            self.exit_code = output.exit_code or 0
+            self._ended = True
+        self._pool.drain()
+
+
+def _protocol(action: Callable[[], object]) -> None:
+    """psrpcore refusing a message in this state is a WS-Man fault, not a dropped connection."""
+    try:
+        action()
+    except Exception as exc:  # psrpcore raises several types for a state it does not allow
+        raise errors.provider_failure(f"PSRP: {type(exc).__name__}: {exc}") from exc

@@ -278,7 +278,8 @@ class WinRS:
         command = shell.command(signal.get("CommandId") if signal is not None else None)
         code = (signal.findtext("rsp:Code", "", NS) if signal is not None else "") or ""
         command.process.terminate()  # terminate, ctrl_c and ctrl_break all end a cmd process
-        if code.rstrip("/").rsplit("/", 1)[-1].lower() == "terminate":
+        # A PowerShell pipeline's stop (powershell/signal/crtl_c) also frees its operation.
+        if code.rstrip("/").rsplit("/", 1)[-1].lower() == "terminate" or shell.runspace is not None:
             shell.commands.pop(command.id, None)
             if not command.reported_done:
                 self._record("winrs.command_terminated", shell_id=shell.id,
@@ -309,8 +310,8 @@ class WinRS:
         idle = self.host.costs.scaled(self._limit("Shell\\IdleTimeout") / 1000.0)
         now = time.monotonic()
         with self._lock:
-            expired = [s for s in self._shells.values()
-                       if now - s.last_used > idle and not any(_busy(c) for c in s.commands.values())]
+            expired = [s for s in list(self._shells.values())
+                       if now - s.last_used > idle and not any(_busy(c) for c in list(s.commands.values()))]
             for shell in expired:
                 del self._shells[shell.id]
         for shell in expired:
