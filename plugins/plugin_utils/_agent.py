@@ -222,7 +222,7 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
                                 f"in {pause:g}s")
             time.sleep(pause)
     document = parse_document(to_text(stdout, errors="surrogate_or_replace"))
-    if document == ARRIVED_DOCUMENT:
+    if document == ARRIVED_DOCUMENT and rc == -1:  # ansible-core's rc of a command it ended
         # ansible-core's winrm connection gave up on a Send after the request arrived, and
         # ended the command: the batch may have run in part, so it is not sent again.
         raise OperationUnreachable(f"{step}: the connection failed while the host ran the batch "
