@@ -24,6 +24,7 @@ from ansible_collections.scada.redundancy.plugins.plugin_utils._action import Op
 from ansible_collections.scada.redundancy.plugins.plugin_utils._failures import (
     OperationFailed,
     OperationUnreachable,
+    SILENT,
     silence,
 )
 from ansible_collections.scada.redundancy.plugins.plugin_utils._sp_setup_host import (
@@ -44,8 +45,6 @@ CONSENT_KEY = "OutOfSupportRedistConsentForm.SRedistConsent"
 RESTART_CODES = (3010, 1641)
 OK_CODES = (0,) + RESTART_CODES
 REBOOT_MESSAGE = "Restart initiated by scada.redundancy.sp_install"
-#: Probe states of a node that does not answer (see _failures.silence).
-SILENT = ("refused", "no answer", "reset", "unreachable")
 
 
 def version_key(text: str) -> tuple:

@@ -211,11 +211,10 @@ def run_batch(connection: t.Any, step: str, calls: t.Sequence[VerbCall], *,
             # OSError: a connection lost while the command runs reaches us from the transport
             # library as it is (requests' ConnectionError), not as AnsibleConnectionFailure.
             refusal = _refused_before_running(exc)
+            if refusal is None and isinstance(exc, AnsibleError) and not isinstance(exc, AnsibleConnectionFailure):
+                # the connection plugin's own verdict on what the host sent back
+                raise OperationFailed(step, f"the connection failed: {to_text(exc)}", "protocol") from exc
             if refusal is None or pause is None:
-                if isinstance(exc, AnsibleError) and not isinstance(exc, AnsibleConnectionFailure) \
-                        and refusal is None:
-                    # the connection plugin's own verdict on what the host sent back
-                    raise OperationFailed(step, f"the connection failed: {to_text(exc)}", "protocol") from exc
                 raise OperationUnreachable(f"{step}: {to_text(exc)}") from exc
             if display is not None:
                 display.warning(f"scada.redundancy: {step}: {refusal}; sending the batch again "

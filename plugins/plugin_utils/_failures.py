@@ -46,6 +46,10 @@ _SILENCES = (
 )
 
 
+#: The states of :func:`silence` in which the host did not answer at all ('slow' did).
+SILENT = tuple(silent[0] for silent in _SILENCES if silent[0] != "slow") + ("unreachable",)
+
+
 def silence(message: str) -> tuple[str, str]:
     """How a connection failed, from its message: ('slow' | 'refused' | 'no answer' | 'reset'
     | 'unreachable', what that means); 'slow' is a host that answered."""
