@@ -102,7 +102,8 @@ def main() -> int:
         if rc == 0:
             change = next((WORK / "change").glob("*.ctz"))
             rc = playbook("redundant_update.yml", "-e", f"power_operation_update_change_archive={change}",
-                          "-e", f"power_operation_update_backup_dir={WORK / 'backups'}", env=env)
+                          "-e", f"power_operation_update_backup_dir={WORK / 'backups'}",
+                          "-e", f"system_platform_upgrade_backup_dir={WORK / 'backups'}", env=env)
         ok = summarise(timings)
     finally:
         twin("stop")

@@ -59,14 +59,12 @@ class ActionModule(OperationAction):
         local = os.path.join(args["fetch_dest"], backup["archive_name"])
         fetched: dict[str, t.Any] = {"path": local, "changed": True, "sha256": backup.get("sha256")}
         if not (self._task.check_mode and backup["changed"]):
-            source = _transfer.RemoteFile(self.verbs, backup["path"], "host")
             try:
-                copied = _transfer.copy(source, _transfer.LocalFile(local), chunk_size=args["chunk_size"],
-                                        validate=bool(backup.get("manifest")),
-                                        check_mode=bool(self._task.check_mode), progress=display.v)
+                fetched = _transfer.fetch(self.verbs, backup["path"], local, chunk_size=args["chunk_size"],
+                                          validate=bool(backup.get("manifest")),
+                                          check_mode=bool(self._task.check_mode), progress=display.v)
             except _transfer.TransferError as exc:
                 raise AnsibleActionFail(f"fetching {backup['path']} to {local} failed: {exc.msg}") from None
-            fetched.update(changed=copied.changed, sha256=copied.sha256, size=copied.size)
         result: dict[str, t.Any] = {"fetched": fetched, "retention_removed": []}
         if args["retention"] and not self._task.check_mode:
             result["retention_removed"] = _archive.apply_retention(args["fetch_dest"], backup["project"],

@@ -14,7 +14,8 @@ description:
   - Writes, on the controller, when the playbook ends, a JSON report and an HTML page of the run
     in O(output_dir), and prints where they are.
   - "The report holds: the steps with their durations and outcomes; the archives the run took or
-    copied (M(scada.redundancy.project_backup) and M(scada.redundancy.archive_copy)) with their
+    copied (M(scada.redundancy.project_backup), M(scada.redundancy.galaxy_backup) and
+    M(scada.redundancy.archive_copy)) with their
     SHA-256 and controller copies; and a timeline of each server over the run - its configured
     role, its activity (backup, restore, compile, restart, ...), its runtime state and its live
     role (active or standby) - with each pair's availability: the band where at least one

@@ -266,7 +266,7 @@ def _summary(plan: _Plan, gr_state: str, layers, rows) -> str:
 
 
 def sp_upgrade_dry_run(plan: t.Mapping[str, t.Any], galaxy: str, setup_path: str = "",
-                       upload_objects: t.Sequence[str] = ()) -> list[str]:
+                       upload_objects: t.Sequence[str] = (), galaxy_backup: str = "") -> list[str]:
     """The upgrade's steps in the procedure's order, as the plan says: the GR node, then each
     step's nodes, the platforms deployed after it and the engine statuses awaited, and which
     pair fails over when."""
@@ -278,6 +278,9 @@ def sp_upgrade_dry_run(plan: t.Mapping[str, t.Any], galaxy: str, setup_path: str
     gr = plan["gr"]
     steps = []
     gr_work = [w for w, needed in (
+        (f"back the galaxy up and fetch it to {galaxy_backup}", bool(galaxy_backup) and gr["migrate"]),
+        ("migrate without a galaxy backup (system_platform_upgrade_galaxy_backup is false)",
+         not galaxy_backup and gr["migrate"]),
         (f"upload the run-time changes of {', '.join(upload_objects)}", bool(upload_objects)),
         (f"run setup ({setup_path}) and restart", gr["upgrade"]),
         ("migrate the galaxy", gr["migrate"]),

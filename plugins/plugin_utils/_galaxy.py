@@ -55,7 +55,7 @@ GALAXY_OPTIONS: dict[str, dict[str, t.Any]] = {
 
 #: Helper commands that can run for minutes (deploys, the migration, an upload): their
 #: start is said at default verbosity, with the helper's timeout.
-_LONG_COMMANDS = frozenset({"deploy", "undeploy", "migrate", "upload"})
+_LONG_COMMANDS = frozenset({"deploy", "undeploy", "migrate", "upload", "backup"})
 
 _source_cache: dict[str, tuple[str, str]] = {}
 

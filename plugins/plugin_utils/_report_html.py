@@ -92,7 +92,7 @@ def _cards(report: t.Mapping[str, t.Any]) -> str:
     cards = [_availability_card(g) for g in report["timeline"] if g.get("availability")]
     cards.append(f'<div class="card"><div class="small">steps</div><div class="big">{len(report["steps"])}</div>'
                  f'<div class="small">{changed} changes, {failures} failures on {len(hosts)} hosts</div></div>')
-    backups = [a for a in report["archives"] if a["kind"] == "backup"]
+    backups = [a for a in report["archives"] if a["kind"] in ("backup", "galaxy backup")]
     cards.append(f'<div class="card"><div class="small">archives</div><div class="big">{len(report["archives"])}</div>'
                  f'<div class="small">{len(backups)} backups, '
                  f'{len([a for a in backups if a.get("controller_path")])} kept on the controller</div></div>')

@@ -7,7 +7,7 @@ The report must work on a real plant, so it reads nothing but what the modules a
 (documented in their RETURN blocks): ``po_info`` gives the live role and the runtime's
 processes, ``runtime`` a restart window and the processes after it, ``project_restore``,
 ``project_compile`` and friends an activity on the server, ``project_backup`` and
-``archive_copy`` an archive with its SHA-256, ``engine_redundancy`` the System Platform
+``archive_copy`` an archive with its SHA-256 (``galaxy_backup`` a galaxy's), ``engine_redundancy`` the System Platform
 engines' statuses, ``sp_install`` the setup and restart windows of a node.
 
 Only named fields are copied: never a module's arguments, never a whole result. A censored
@@ -31,6 +31,7 @@ ACTIVITIES = {
     "notifications": "notifications",
     "galaxy_deploy": "deploy",
     "galaxy_migrate": "migrate",
+    "galaxy_backup": "backup",
     "galaxy_upload_runtime_changes": "upload",
 }
 
@@ -124,7 +125,7 @@ def _acted(step: Step, result: Result) -> bool:
     """Whether the step did work worth drawing (a failed attempt counts; a read-only check does not)."""
     if step["status"] in ("failed", "unreachable"):
         return True
-    if step["action"] == "project_backup":
+    if step["action"] in ("project_backup", "galaxy_backup"):
         return bool(result.get("sha256"))
     if step["action"] == "project_compile":
         return bool(result.get("compiled"))
@@ -171,7 +172,7 @@ def _archive(kind: str, observed: Observations, step: Step, result: Result) -> N
         "path": result.get("path") or result.get("dest"),
         "sha256": result.get("sha256"),
         "size": result.get("size"),
-        "project": result.get("project"),
+        "project": result.get("project") or result.get("galaxy"),
         "projects": [p.get("name") for p in result.get("projects") or [] if isinstance(p, t.Mapping)],
         "created_utc": result.get("created_utc"),
         "via": result.get("via"),
@@ -184,6 +185,10 @@ def _archive(kind: str, observed: Observations, step: Step, result: Result) -> N
 
 def _project_backup(observed: Observations, step: Step, result: Result) -> None:
     _archive("backup", observed, step, result)
+
+
+def _galaxy_backup(observed: Observations, step: Step, result: Result) -> None:
+    _archive("galaxy backup", observed, step, result)
 
 
 def _archive_copy(observed: Observations, step: Step, result: Result) -> None:
@@ -249,6 +254,7 @@ _OBSERVERS: dict[str, t.Callable[[Observations, Step, Result], None]] = {
     "runtime": _runtime,
     "project_backup": _project_backup,
     "archive_copy": _archive_copy,
+    "galaxy_backup": _galaxy_backup,
     "engine_redundancy": _engine_redundancy,
     "sp_install": _sp_install,
     "site_readiness": _site_readiness,

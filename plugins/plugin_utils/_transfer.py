@@ -268,6 +268,19 @@ def copy(source: Source, destination: Destination, *, chunk_size: int = DEFAULT_
     return CopyResult(True, src.size, src.sha256, start, offset - start, chunks)
 
 
+def fetch(run: RunVerbs, host_path: str, local_path: str, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
+          validate: bool = False, check_mode: bool = False,
+          progress: t.Callable[[str], None] | None = None) -> dict[str, t.Any]:
+    """Bring a file of the host to the controller (``copy`` from a :class:`RemoteFile`): the
+    ``fetched`` result the backup modules return (``path``, ``changed``, ``sha256``, ``size``).
+
+    :raises TransferError: as :func:`copy`.
+    """
+    copied = copy(RemoteFile(run, host_path, "host"), LocalFile(local_path), chunk_size=chunk_size,
+                  validate=validate, check_mode=check_mode, progress=progress)
+    return {"path": local_path, "changed": copied.changed, "sha256": copied.sha256, "size": copied.size}
+
+
 class _ReadAhead:
     """Reads the coming chunks from the source while the current one is written.
 

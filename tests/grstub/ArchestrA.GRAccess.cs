@@ -165,6 +165,7 @@ namespace ArchestrA.GRAccess
 
         void Login(string userName, string password);
         void MigrateGalaxy(string galaxyName, string GRNodeName);
+        void Backup(int lProcessId, string backupFilename, string GRNodeName, string Galaxy);
         IgObjects QueryObjects(EgObjectIsTemplateOrInstance templateOrInstance,
                                EConditionType conditionType, object value, EMatch match);
         IgObjects QueryObjectsByName(EgObjectIsTemplateOrInstance templateOrInstance,

@@ -296,6 +296,17 @@ namespace ArchestrA.GRAccess.Fake
             result = Result.Ok();
         }
 
+        public void Backup(int lProcessId, string backupFilename, string GRNodeName, string Galaxy)
+        {
+            Store.Log("Backup", Galaxy, Store.Args("process_id", lProcessId, "path", backupFilename,
+                                                   "gr_node", GRNodeName));
+            if (Failure("Backup", Galaxy))
+            {
+                return;
+            }
+            result = Result.Ok();  // the file itself: replayed on the twin's model
+        }
+
         public IgObjects QueryObjects(EgObjectIsTemplateOrInstance templateOrInstance,
                                       EConditionType conditionType, object value, EMatch match)
         {

@@ -78,7 +78,8 @@ def test_check_diff_of_both_products_prints_the_plan_and_changes_nothing(lab, tm
     assert "+ Feeder7.ctg" in run.output  # --diff: the files the standby's restore would add
     galaxy = _lines(run, "Dry run - say what the upgrade would do", "sp-gr")
     assert galaxy[0] == "Galaxy PlantGalaxy: dry run, nothing was changed. Target 23.1.100."
-    assert galaxy[1].startswith("1. GR node sp-gr: run setup")
+    assert galaxy[1].startswith("1. GR node sp-gr: back the galaxy up and fetch it to ")
+    assert "/scada-redundancy/backups/sp-gr, run setup" in galaxy[1]
     assert galaxy[2].startswith("2. standby step sp-b") and "cascade deploy P2" in galaxy[2]
     assert galaxy[3].startswith("3. primary step sp-a") and "cascade deploy P1" in galaxy[3]
     assert "pair E1 (E1 active now) fails over once, when sp-b is deployed" in galaxy[4]

@@ -43,6 +43,7 @@ SYSTEM_PLATFORM = [
     hostile.Target("galaxy_info", "gr", base_args(), check_mode=False),
     hostile.Target("galaxy_deploy", "gr", base_args(platform="P0"), check_mode=True),
     hostile.Target("galaxy_migrate", "gr", base_args(), check_mode=True),
+    hostile.Target("galaxy_backup", "gr", base_args(backup_name="hostile.cab"), check_mode=False),
     hostile.Target("galaxy_upload_runtime_changes", "gr", base_args(objects=["E1_Obj001"]), check_mode=True),
     hostile.Target("load_balancing", "sp-a", {}, check_mode=False),
     hostile.Target("sms_check", "sp-a", {"historizing": False}, check_mode=False),

@@ -10,6 +10,8 @@ restarts that refuse, then stay dark longer than the connection's read timeout.
 
 from __future__ import annotations
 
+import hashlib
+
 from support.ansible_run import PlaybookRun
 from support.sp_plant import NEW, OLD
 from support.sp_galaxy_run import two_pair_galaxy, upgrade
@@ -24,6 +26,14 @@ def pairs(plant) -> dict:
 
 def failures(run: PlaybookRun) -> list[tuple[str, str, str]]:
     return [(r["host"], r["task"], r["result"].get("msg", "")) for r in run.results if r["status"] == "failed"]
+
+
+def first(plant, kind: str, host: str = "gr", state: str = "started") -> int:
+    return next(e.seq for e in plant.timeline.events(host=host, kind=kind) if e.data["state"] == state)
+
+
+def backups_taken(plant) -> list:
+    return [e for e in plant.timeline.events(host="gr", kind="sp.backup") if e.data["state"] == "succeeded"]
 
 
 def assert_upgraded_with_one_failover_per_pair(plant, run: PlaybookRun) -> None:
@@ -51,6 +61,18 @@ def test_two_pairs_upgrade_in_two_phases_with_one_failover_each(make_plant, tmp_
     standby = upgrade(plant, tmp_path, system_platform_upgrade_phase="standby")
     assert standby.rc == 0, standby.output[-4000:]
     assert (setups(plant, "gr"), setups(plant, "sp-b"), setups(plant, "sp-a")) == (1, 1, 0)
+    # the galaxy was backed up, proved and fetched before anything changed on the GR node
+    [backup] = backups_taken(plant)
+    assert backup.seq < first(plant, "sp.install") < first(plant, "sp.migrate")
+    [taken] = [r["result"] for r in standby.results if r["status"] == "ok"
+               if r["task"].endswith("Back up the galaxy and fetch it to the controller before anything changes")]
+    content = plant.hosts["gr"].fs.read(taken["path"])
+    assert taken["sha256"] == hashlib.sha256(content).hexdigest() == taken["fetched"]["sha256"]
+    local = tmp_path / "home" / "scada-redundancy" / "backups" / "gr" / taken["backup_name"]
+    assert hashlib.sha256(local.read_bytes()).hexdigest() == taken["sha256"]
+    [said] = [r["result"]["msg"] for r in standby.results
+              if r["task"].endswith("Show what happened to the galaxy") and r["status"] == "ok"]
+    assert taken["galaxy_version"] == OLD and f"galaxy backed up first to {taken['path']}" in said
     for name, backup in (("E1", "E1b"), ("E2", "E2b")):
         pair = pairs(plant)[name]
         assert pair["failovers"] == 1 and pair["active"] == backup
@@ -89,6 +111,24 @@ def test_partner_not_reachable_during_the_deploy_then_a_rerun_completes(make_pla
     # setup ran once per node: the rerun skipped what was done
     assert (setups(plant, "gr"), setups(plant, "sp-b"), setups(plant, "sp-a")) == (1, 1, 1)
     assert len([e for e in plant.timeline.events(kind="sp.migrate") if e.data["state"] == "started"]) == 1
+    assert len(backups_taken(plant)) == 1  # the migrated galaxy needs no second backup
+
+
+def test_no_migration_without_the_galaxy_backup_unless_the_operator_opts_out(make_plant, tmp_path):
+    plant = two_pair_galaxy(make_plant)
+    plant.inject("gr", "sp_backup_fails", count=1, message="SQL Server: the backup device is full")
+    refused = upgrade(plant, tmp_path, system_platform_upgrade_phase="standby")
+    assert refused.rc != 0
+    found = failures(refused)
+    assert any(host == "gr" and "SQL Server: the backup device is full" in msg for host, _, msg in found), found
+    assert not plant.timeline.events(kind="sp.install") and not plant.timeline.events(kind="sp.migrate")
+    assert plant.galaxies_report()["Galaxy"]["version"] == OLD
+
+    opted_out = upgrade(plant, tmp_path, system_platform_upgrade_phase="standby",
+                        system_platform_upgrade_galaxy_backup=False)
+    assert opted_out.rc == 0, opted_out.output[-4000:]
+    assert "is migrated without a backup taken by this run" in opted_out.output
+    assert not backups_taken(plant) and plant.galaxies_report()["Galaxy"]["version"] == NEW
 
 
 def test_standby_setup_failing_leaves_the_primary_active_then_a_rerun_completes(make_plant, tmp_path):

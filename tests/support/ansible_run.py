@@ -36,6 +36,7 @@ def playbook_command(playbook: pathlib.Path, inventory: pathlib.Path, tmp_path: 
     """The ansible-playbook command line, its environment and the file its results go to."""
     results_file = tmp_path / f"results-{len(list(tmp_path.glob('results-*')))}.jsonl"
     results_file.touch()
+    (tmp_path / "home").mkdir(exist_ok=True)
     environment = {
         **os.environ,
         "ANSIBLE_COLLECTIONS_PATH": str(collection_path()),
@@ -46,6 +47,8 @@ def playbook_command(playbook: pathlib.Path, inventory: pathlib.Path, tmp_path: 
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
+        # roles keep controller files under ~ by default: the test's, never the developer's
+        "HOME": str(tmp_path / "home"),
         **(env or {}),
     }
     command = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"),

@@ -117,6 +117,8 @@ def replay(galaxy: Galaxy, calls: list[dict[str, Any]], timeout: float) -> list[
             op = galaxy.upload([call["object"]])
         elif call["call"] == "MigrateGalaxy":
             op = galaxy.migrate()
+        elif call["call"] == "Backup":
+            op = galaxy.backup(args["path"])
         else:
             continue
         assert op.wait(timeout), f"{op.kind} did not finish"

@@ -142,7 +142,33 @@ def test_a_collection_deploy_reads_every_command_result(helper):
                                 "text": "CompletelySuccessful"}
 
 
+def test_a_backup_calls_igalaxy_backup_without_a_login(helper):
+    galaxy, hosts, runner, base = helper
+    path = "C:\\Backups\\Galaxy-23.0.cab"
+    rc, doc, stdout = runner.run({**base, "command": "backup", "path": path})
+    assert rc == 0 and doc["changed"] is True and doc["backup_path"] == path
+    assert [c["step"] for c in doc["calls"]] == ["QueryGalaxies", "Backup"]  # no Login
+    (call,) = runner.calls("Backup")
+    assert call["object"] == galaxy.name and call["args"]["path"] == path
+    assert call["args"]["gr_node"] == "GR" and call["args"]["process_id"] > 0
+    assert SECRET not in stdout
+    (op,) = grstub.replay(galaxy, runner.calls(), WAIT)
+    assert op.succeeded and hosts["gr"].fs.read(path).startswith(b"MSCF")
+
+
+def test_a_failed_backup_reports_the_command_result(helper):
+    galaxy, _, runner, base = helper
+    _export(runner, galaxy, failures=[{"call": "Backup", "object": galaxy.name, "id": 3,
+                                       "text": "Backup failed", "custom_message": "disk full"}])
+    rc, doc, _ = runner.run({**base, "command": "backup", "path": "C:\\B\\g.cab"})
+    assert rc == 1 and doc["category"] == "graccess" and doc["changed"] is False
+    assert doc["msg"] == "Backup Galaxy failed: Backup failed (disk full)"
+
+
 @pytest.mark.parametrize("request_, message", [
+    ({"command": "backup", "galaxy": "Galaxy"}, "'path' is required"),
+    ({"command": "backup", "galaxy": "Galaxy", "path": "galaxy.cab"}, "must be a full path"),
+    ({"command": "backup", "galaxy": "Galaxy", "path": "\\galaxy.cab"}, "must be a full path"),
     ('not json', "not valid JSON"),
     ('["query"]', "one JSON object"),
     ({"command": "query"}, "'galaxy' is required"),

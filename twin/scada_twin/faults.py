@@ -55,6 +55,8 @@ KINDS = {
                                 "is pending (exit 1603)",
     "sp_migrate_fails": "migrating the galaxy on this GR host fails with `message` "
                         "(consumed once)",
+    "sp_backup_fails": "backing the galaxy up on this GR host fails with `message` "
+                       "(consumed once)",
 }
 
 

@@ -29,6 +29,8 @@
 //                 "mark_as_undeployed_on_failure" (false), "continue_on_error" (false)
 //   upload        "objects": IInstance.Upload of their run-time changes
 //   migrate       IGalaxy.MigrateGalaxy when UpgradeRequired; "login_before_migrate" (false)
+//   backup        IGalaxy.Backup to "path" (a full file path; refused when it is a folder,
+//                 whose contents GRAccess would delete), without a login; "backup_path"
 //
 // Output: {"command", "failed", "changed", "msg", "galaxy": {"name", "version_string",
 // "version_number", "upgrade_required"}, "calls": [one entry per GRAccess call: "step",
@@ -51,6 +53,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Text;
 using System.Web.Script.Serialization;
@@ -242,7 +245,7 @@ namespace ScadaRedundancy.GRHelper
     internal sealed class Helper
     {
         private static readonly string[] Commands =
-            { "galaxy_info", "query", "deploy", "undeploy", "upload", "migrate" };
+            { "galaxy_info", "query", "deploy", "undeploy", "upload", "migrate", "backup" };
 
         private readonly Request request;
         private readonly Dictionary<string, object> output;
@@ -287,6 +290,9 @@ namespace ScadaRedundancy.GRHelper
                     break;
                 case "upload":
                     ok = Upload();
+                    break;
+                case "backup":
+                    ok = Backup();
                     break;
                 default:
                     ok = Migrate();
@@ -489,6 +495,34 @@ namespace ScadaRedundancy.GRHelper
             output["changed"] = true;
             // read the migrated galaxy afresh, and prove it accepts a login now
             return Connect(true);
+        }
+
+        // The Backup method's page: ".cab" is appended to a name without extension, and a
+        // folder name has its contents deleted, so only a full file path is accepted.
+        private bool Backup()
+        {
+            string path = request.RequiredText("path");
+            bool full = (path.Length > 2 && path[1] == ':' && path[2] == '\\') || path.StartsWith("\\\\");
+            if (!full)
+            {
+                throw new RequestError("'path' must be a full path");
+            }
+            if (Directory.Exists(path))
+            {
+                throw new RequestError("'" + path + "' is a folder: GRAccess would delete its contents; name a backup file");
+            }
+            if (!Connect(false))
+            {
+                return false;
+            }
+            galaxy.Backup(Process.GetCurrentProcess().Id, path, grNode, galaxyName);
+            if (!CheckCall(galaxy.CommandResult, "Backup", galaxyName))
+            {
+                return Failed("backing up galaxy '" + galaxyName + "' failed");
+            }
+            output["changed"] = true;
+            output["backup_path"] = path;
+            return true;
         }
 
         // -- GRAccess access -----------------------------------------------------------------

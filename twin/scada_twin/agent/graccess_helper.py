@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..host import Host
     from ..system_platform import Galaxy, Operation
 
-COMMANDS = ("galaxy_info", "query", "deploy", "undeploy", "upload", "migrate")
+COMMANDS = ("galaxy_info", "query", "deploy", "undeploy", "upload", "migrate", "backup")
 TEMPLATES = {"$WinPlatform": "platform", "$AppEngine": "engine", "$UserDefined": "object"}
 CALL_WAIT = 600.0  # real seconds a GRAccess call may take in the twin
 EXE_MAGIC = b"MZ twin GRHelper "
@@ -277,6 +277,22 @@ class _Helper:
             return self.failed(f"migrating galaxy '{self.galaxy_name}' failed")
         self.output["changed"] = True
         return self.connect(True)
+
+    def _backup(self) -> bool:
+        path = self.required("path")
+        if not (len(path) > 2 and path[1] == ":" and path[2] == "\\") and not path.startswith("\\\\"):
+            raise _BadRequest("'path' must be a full path")
+        if self.host.fs.is_dir(path):  # GRAccess, "Backup method": a folder is emptied first
+            raise _BadRequest(f"'{path}' is a folder: GRAccess would delete its contents; "
+                              f"name a backup file")
+        if not self.connect(False):
+            return False
+        op = self.model(lambda g: g.backup(path))
+        if not self.record_op(op, "Backup", [self.galaxy_name], per_object=False):
+            return self.failed(f"backing up galaxy '{self.galaxy_name}' failed")
+        self.output["changed"] = True
+        self.output["backup_path"] = path
+        return True
 
     # -- GRAccess access ---------------------------------------------------------------------
     def connect(self, login: bool) -> bool:

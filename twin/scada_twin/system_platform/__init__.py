@@ -8,6 +8,7 @@ State only: no wire protocol, no PowerShell, no GRAccess. One module per concern
 - ``objects``: platforms, AppEngines and application objects
 - ``galaxy``: the galaxy on the GR node: structure, run time, queries, snapshot
 - ``deploy``: deploy / undeploy / upload / migrate with the vendor's behaviour table
+- ``backup``: ``IGalaxy.Backup``, the galaxy to a cabinet file on the GR node
 - ``redundancy``: a redundant engine pair's statuses, failovers and checkpoint sync
 - ``downtime``: the intervals without an active engine, from the timeline
 - ``operation``: long work as timed steps on a scheduler, with per-object results

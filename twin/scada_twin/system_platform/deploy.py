@@ -67,7 +67,7 @@ def deploy(galaxy: "Galaxy", names: list[str], *, cascade: bool = True,
         raise GalaxyError(f"unknown action for deployed objects {action!r}; "
                           f"expected one of {', '.join(ACTIONS)}")
     with galaxy.lock:
-        op = _begin(galaxy, "deploy", names, cascade=cascade, action=action,
+        op = begin(galaxy, "deploy", names, cascade=cascade, action=action,
                     skip_if_undeployed=skip_if_undeployed, on_scan=on_scan,
                     force_off_scan=force_off_scan,
                     mark_as_deployed_on_status_mismatch=mark_as_deployed_on_status_mismatch)
@@ -80,7 +80,7 @@ def undeploy(galaxy: "Galaxy", names: list[str], *, cascade: bool = True,
              mark_as_undeployed_on_failure: bool = False) -> Operation:
     """Undeploy ``names``: objects before their engines before their platforms."""
     with galaxy.lock:
-        op = _begin(galaxy, "undeploy", names, cascade=cascade, force_off_scan=force_off_scan,
+        op = begin(galaxy, "undeploy", names, cascade=cascade, force_off_scan=force_off_scan,
                     mark_as_undeployed_on_failure=mark_as_undeployed_on_failure)
         _UndeployPlan(galaxy, op, cascade, mark_as_undeployed_on_failure).build(names)
         return op.start()
@@ -89,7 +89,7 @@ def undeploy(galaxy: "Galaxy", names: list[str], *, cascade: bool = True,
 def upload(galaxy: "Galaxy", names: list[str]) -> Operation:
     """Upload run-time changes of deployed objects to the galaxy database."""
     with galaxy.lock:
-        op = _begin(galaxy, "upload", names)
+        op = begin(galaxy, "upload", names)
         op.add([_upload(galaxy, op, name) for name in names])
         return op.start()
 
@@ -97,18 +97,20 @@ def upload(galaxy: "Galaxy", names: list[str]) -> Operation:
 def migrate(galaxy: "Galaxy") -> Operation:
     """``IGalaxy.MigrateGalaxy``: bring the galaxy to the GR node's software version."""
     with galaxy.lock:
-        op = _begin(galaxy, "migrate", [], migrating=True)
+        op = begin(galaxy, "migrate", [], unmigrated_ok=True)
         op.add([_migrate(galaxy, op)])
         return op.start()
 
 
 # -- common ----------------------------------------------------------------------------------
-def _begin(galaxy: "Galaxy", kind: str, names: list[str], *, migrating: bool = False,
-           **data: Any) -> Operation:
+def begin(galaxy: "Galaxy", kind: str, names: list[str], *, unmigrated_ok: bool = False,
+          **data: Any) -> Operation:
+    """Start a galaxy operation when the GR can serve it: one at a time, and while the galaxy
+    must be migrated only what ``unmigrated_ok`` allows (the migration, a backup)."""
     blocker = galaxy.available_blocker()
     if blocker is not None:
         raise GalaxyError(blocker)
-    if galaxy.upgrade_required and not migrating:
+    if galaxy.upgrade_required and not unmigrated_ok:
         raise GalaxyError(f"galaxy {galaxy.name} must be migrated to version "
                           f"{galaxy.gr_node.software_version} first (UpgradeRequired)")
     if galaxy.busy is not None:

@@ -21,7 +21,7 @@ from ..faults import FaultPlan
 from ..scheduler import Scheduler
 from ..spec import SpecError
 from ..timeline import Timeline
-from . import config, deploy, downtime, states
+from . import backup, config, deploy, downtime, states
 from .errors import GalaxyError
 from .objects import AppObject, Engine, GalaxyObject, Platform
 from .operation import Operation
@@ -115,6 +115,10 @@ class Galaxy:
 
     def migrate(self) -> Operation:
         return deploy.migrate(self)
+
+    def backup(self, path: str) -> Operation:
+        """``IGalaxy.Backup`` to ``path`` on the GR node; see :mod:`.backup`."""
+        return backup.backup(self, path)
 
     def force_failover(self, engine: str) -> None:
         """Set ``ForceFailoverCmd`` on the active engine ``engine``."""
