@@ -7,7 +7,9 @@
 2. Take the change from the workstation: its project backup, fetched to the controller.
 3. Run playbooks/redundant_update.yml with that archive, with the step timings callback: the
    Power Operation pair standby first, then the galaxy to 2023 R2 SP1 (GR, sp-b, sp-a).
-4. Summarise (the run report callback also writes a JSON report and an HTML page for the
+4. Audit the plant read-only (playbooks/audit.yml): both servers of the pair side by side and
+   the galaxy, which must show no drift after the update.
+5. Summarise (the run report callback also writes a JSON report and an HTML page for the
    change board under build/demo/reports/): the steps with their durations (printed by the callback), the backups taken
    with their SHA-256, the Power Operation pair's availability as the twin measured it (the
    gap, in which neither server ran its I/O Server, must be zero), and for each engine pair
@@ -104,6 +106,13 @@ def main() -> int:
             rc = playbook("redundant_update.yml", "-e", f"power_operation_update_change_archive={change}",
                           "-e", f"power_operation_update_backup_dir={WORK / 'backups'}",
                           "-e", f"system_platform_upgrade_backup_dir={WORK / 'backups'}", env=env)
+        if rc == 0:
+            print("\n== Consistency audit of the lab plant after the update (read-only)")
+            rc = playbook("audit.yml", "-e", f"consistency_audit_backup_dir={WORK / 'backups'}",
+                          "-e", f"consistency_audit_output_dir={WORK / 'reports'}",
+                          env={**env, "SCADA_REDUNDANCY_TIMINGS_FILE": str(WORK / "audit-timings.json")})
+            for page in sorted((WORK / "reports").glob("consistency-audit-*.html"))[-1:]:
+                print(f"   audit page: {page.relative_to(ROOT)} (and .json)")
         ok = summarise(timings)
     finally:
         twin("stop")
