@@ -50,6 +50,8 @@ def test_a_revert_puts_both_servers_back_standby_first_and_the_pair_served(make_
     assert all(seq < first_on_active for host, seq in swaps + restarts if host == "po-b"), \
         "every change on the standby must come before the first on the active server"
     assert_pair_served(lab)
+    for host in SERVERS:  # what each server held (the change) is kept, apart from the pre-change backups
+        assert len(list((lab.backup_dir / host / "replaced-by-revert").glob("*.ctz"))) == 1, host
     again = revert(lab)
     assert again.rc == 0 and not [r for r in again.results if r["result"].get("changed")], again.output[-3000:]
 
@@ -71,8 +73,8 @@ def test_a_revert_failing_on_the_standby_leaves_the_active_server_untouched(make
     assert_pair_served(lab)
 
 
-def test_check_mode_names_each_servers_backup_and_changes_nothing(make_lab):
-    lab, _ = updated(make_lab)
+def test_check_mode_changes_nothing_and_the_phases_go_standby_then_primary(make_lab):
+    lab, before = updated(make_lab)
     mark = lab.mark()
     run = revert(lab, "--check")
     assert run.rc == 0, run.output[-4000:]
@@ -80,3 +82,19 @@ def test_check_mode_names_each_servers_backup_and_changes_nothing(make_lab):
     for host in SERVERS:
         said = run.task("scada.redundancy.power_operation_revert : Say what the revert will do", host)
         assert "put back from" in said["result"]["msg"] and f"/{host}/" in said["result"]["msg"]
+
+    # the phases, as an AWX approval between them runs them: primary first is refused
+    refused = revert(lab, "-e", "power_operation_revert_phase=primary")
+    assert refused.rc != 0 and "run the standby phase first" in refused.output
+    assert not lab.events(mark, kind="folder.swap")
+    standby = revert(lab, "-e", "power_operation_revert_phase=standby")
+    assert standby.rc == 0, standby.output[-4000:]
+    assert _all_fingerprints(lab, "po-b") == before["po-b"] and _all_fingerprints(lab, "po-a") != before["po-a"]
+    primary = revert(lab, "-e", "power_operation_revert_phase=primary")
+    assert primary.rc == 0, primary.output[-4000:]
+    assert {host: _all_fingerprints(lab, host) for host in SERVERS} == before
+    [stats] = [r["result"]["ansible_stats"]["data"] for r in primary.results
+               if r["task"].endswith("Give AWX what the revert did to this server") and r["host"] == "po-a"]
+    summary = stats["scada_redundancy_power_operation_revert"]["po-a"]
+    assert (summary["phase"], summary["role"], summary["put_back"]) == ("primary", "active", True)
+    assert_pair_served(lab)
