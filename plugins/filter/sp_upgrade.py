@@ -78,6 +78,11 @@ class _Plan:
                 self.problems.append(f"{host}: no platform tagname (set scada_platform for the host)")
         if self.galaxy.get("objects_read"):
             known = {p["name"] for p in self.galaxy.get("platforms") or []}
+            hosted = {node.get("platform") for node in self.nodes.values()}
+            for platform in sorted(known - hosted):
+                self.problems.append(f"platform {platform} of galaxy {self.galaxy.get('name', '')} has no node in "
+                                     f"this run: every node of a galaxy must be in one run (an AWX job slice or "
+                                     f"a --limit left its node out; see docs/awx.md)")
             for host, node in sorted(self.nodes.items()):
                 if node.get("platform") and node["platform"] not in known:
                     self.problems.append(f"{host}: platform {node['platform']} is not in galaxy "

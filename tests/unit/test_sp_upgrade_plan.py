@@ -105,6 +105,8 @@ def test_reasons_not_to_start_are_named():
         (dict(pairs=[{"primary": "E1", "backup": "E7"}]), "E7 is not in galaxy"),
         (dict(pairs=[{"primary": "E1"}]), "needs 'primary' and 'backup'"),
         (dict(nodes={h: n for h, n in NODES.items() if h != "gr"}), "'gr' is not one of"),
+        # an AWX job slice (or --limit) that left sp-a out: its platform has no node in the run
+        (dict(nodes={h: n for h, n in NODES.items() if h != "sp-a"}), "platform P1 of galaxy"),
     ]
     for kwargs, text in cases:
         problems = plan(**kwargs)["problems"]
