@@ -132,7 +132,40 @@ def test_the_job_templates_run_a_playbook_of_the_site_project() -> None:
 def test_each_job_template_runs_its_products_play() -> None:
     plays = yaml.safe_load((ROOT / "playbooks" / "redundant_update.yml").read_text(encoding="utf-8"))
     tags = {tag for play in plays for tag in play.get("tags", [])}
-    (template,) = [args for dummy, module, args in TASKS if module == "awx.awx.job_template"]
+    (template,) = [args for name, module, args in TASKS if module == "awx.awx.job_template" and "job_tags" in args]
     assert template["job_tags"] == "{{ item.product }}"
     dummy, templates = _workflow_and_templates()
     assert {t["product"] for t in templates} <= tags, tags
+
+
+def test_the_other_job_templates_run_playbooks_of_the_site_project_that_import_the_collections() -> None:
+    others = PLAY["vars"]["_awx_other_templates"]
+    for other in others:
+        imported = _load(AWX / "site-project" / other["playbook"])
+        assert [play["ansible.builtin.import_playbook"] for play in imported] == [
+            "scada.redundancy." + other["playbook"].removesuffix(".yml")]
+        assert (ROOT / "playbooks" / other["playbook"]).is_file()
+
+
+def test_the_survey_never_sends_the_version_the_inventory_sets() -> None:
+    dummy, templates = _workflow_and_templates()
+    (sp,) = [t for t in templates if t["product"] == "system_platform"]
+    asked = {question["variable"] for question in sp["survey"]}
+    assert "system_platform_upgrade_version" not in asked
+    assert asked <= set(_role_options("system_platform_upgrade")), asked
+
+
+def test_every_job_template_asks_for_the_limit_and_has_a_timeout() -> None:
+    for dummy, module, args in TASKS:
+        if module == "awx.awx.job_template":
+            assert args["ask_limit_on_launch"] is True and args["timeout"] == "{{ awx_job_timeout }}"
+
+
+def test_the_site_project_enables_the_run_report() -> None:
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(AWX / "site-project" / "ansible.cfg")
+    enabled = [name.strip() for name in config["defaults"]["callbacks_enabled"].split(",")]
+    assert "scada.redundancy.run_report" in enabled
+    assert (ROOT / "plugins" / "callback" / "run_report.py").is_file()

@@ -56,3 +56,17 @@ def test_a_sliced_update_of_the_lab_stops_before_any_change_and_says_why(make_pl
         assert "is not a node of the group" in said["system_platform"]
     else:  # po-a, sp-a, sp-gr: the other server, and a galaxy without sp-b's platform
         assert "platform P2 of galaxy PlantGalaxy has no node in this run" in said["system_platform"]
+
+
+def test_a_limit_to_one_server_of_a_pair_stops_before_any_change(make_plant, tmp_path):
+    plant = make_plant(lab_spec(time_scale=0.1))
+    inventory = full_lab_inventory(plant, tmp_path)
+    archive = tmp_path / "change.ctz"
+    archive.write_bytes(b"PK")
+    run = run_playbook(ROOT / "playbooks" / "redundant_update.yml", inventory, tmp_path, *credentials(),
+                       "--tags", "power_operation", "--limit", "po-a",
+                       "-e", json.dumps({"power_operation_update_change_archive": str(archive),
+                                         "power_operation_update_backup_dir": str(tmp_path / "backups")}))
+    assert run.rc != 0
+    assert "whose server(s) po-b are not in this run (--limit)" in run.output.replace("\n", " ")
+    assert not (tmp_path / "backups").exists()
