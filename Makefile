@@ -140,16 +140,34 @@ pytest: venv collection
 	$(VPY) -m pytest $(PYTEST_DIRS) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	echo "== pytest passed in $$((SECONDS - start))s"
 
-# Every scenario under extensions/molecule/, one after the other (molecule's --workers mode
-# shares one create/destroy between scenarios; each of ours starts its own twin). Molecule
-# finds the collection through ANSIBLE_COLLECTIONS_PATH (build/collections, exported above and
-# set again in extensions/molecule/config.yml, whose prerun: false stops molecule installing
-# a copy under ~/.ansible). One scenario: make molecule MOLECULE_ARGS='-s default'.
+# Every scenario under extensions/molecule/ (molecule's --workers mode shares one
+# create/destroy between scenarios; each of ours starts its own twin). The Power Operation
+# scenarios and the System Platform ones (sp_*) run as two molecule processes side by side:
+# their twins listen on different loopback addresses, and a scenario and its _psrp variant
+# (same addresses) stay in one process, one after the other. Each process's output is shown
+# when it ends. Molecule finds the collection through ANSIBLE_COLLECTIONS_PATH
+# (build/collections, exported above and set again in extensions/molecule/config.yml, whose
+# prerun: false stops molecule installing a copy under ~/.ansible). One scenario:
+# make molecule MOLECULE_ARGS='-s default'.
 MOLECULE_ARGS ?= --all
+MOLECULE_SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml)))
 molecule: venv collection
 	@start=$$SECONDS
 	cd "$(ROOT)"
-	$(VENV)/bin/molecule test $(MOLECULE_ARGS)
+	if [ "$(MOLECULE_ARGS)" != "--all" ]; then
+	    $(VENV)/bin/molecule test $(MOLECULE_ARGS)
+	else
+	    mkdir -p build
+	    po=$$(for s in $(filter-out sp_%,$(MOLECULE_SCENARIOS)); do printf -- '-s %s ' "$$s"; done)
+	    sp=$$(for s in $(filter sp_%,$(MOLECULE_SCENARIOS)); do printf -- '-s %s ' "$$s"; done)
+	    $(VENV)/bin/molecule test $$po > build/molecule-power-operation.log 2>&1 & po_pid=$$!
+	    $(VENV)/bin/molecule test $$sp > build/molecule-system-platform.log 2>&1 & sp_pid=$$!
+	    po_rc=0; wait $$po_pid || po_rc=$$?
+	    sp_rc=0; wait $$sp_pid || sp_rc=$$?
+	    cat build/molecule-power-operation.log build/molecule-system-platform.log
+	    echo "== molecule: Power Operation scenarios rc=$$po_rc, System Platform scenarios rc=$$sp_rc"
+	    [ $$po_rc -eq 0 ] && [ $$sp_rc -eq 0 ]
+	fi
 	echo "== molecule passed in $$((SECONDS - start))s"
 
 # The support matrix.  Newest leg: everything above, in .venv (the newest ansible-core on the
