@@ -66,14 +66,14 @@ GRSTUB_SRC := tests/grstub/ArchestrA.GRAccess.cs
 GRHELPER_OUT := $(ROOT)/build/grhelper
 KEEP_SANITY_TREE ?=
 
-.PHONY: help deps venv collection test pytest sanity lint molecule ps1-check grhelper-check changelog-lint demo bench bench-smoke requirements clean distclean ee-context matrix awx-check conformance
+.PHONY: help deps venv collection test pytest sanity lint molecule docs-lint ps1-check grhelper-check changelog-lint demo bench bench-smoke requirements clean distclean ee-context matrix awx-check conformance
 
 help:
 	@cat <<'EOF'
 	make demo            start a twin plant and run the main job against it (tools/demo.py)
 	make bench           benchmarks against the twin at time scale 1.0 (~40 min): build/bench/results.{json,md}; BENCH_ARGS=...
 	make bench-smoke     the same benchmarks on tiny inputs (seconds; pytest runs it in make test)
-	make test            deps + venv + changelog-lint + ps1-check + grhelper-check + lint + sanity + pytest + molecule + matrix + awx-check
+	make test            deps + venv + changelog-lint + docs-lint + ps1-check + grhelper-check + lint + sanity + pytest + molecule + matrix + awx-check
 	make venv            build or refresh .venv from $(REQUIREMENTS) (Python $(or $(PY_VERSION),?)) + twin/
 	make collection      symlink build/collections/ansible_collections/scada/redundancy -> repo root
 	make pytest          pytest $(PYTEST_DIRS) (extra options: PYTEST_ARGS=...)
@@ -132,7 +132,7 @@ collection:
 	ln -sfn ../../../.. "$(COLLECTION_LINK)"
 	test -f "$(COLLECTION_LINK)/galaxy.yml"
 
-test: deps venv collection changelog-lint ps1-check grhelper-check lint sanity pytest molecule matrix awx-check
+test: deps venv collection changelog-lint docs-lint ps1-check grhelper-check lint sanity pytest molecule matrix awx-check
 	@echo "make test: all parts passed"
 
 pytest: venv collection
@@ -204,6 +204,15 @@ awx-check: venv collection
 	$(VENV)/bin/ansible-lint --config-file .ansible-lint --offline awx
 	$(VPY) -m pytest tests/awx $(PYTEST_ARGS)
 	echo "== awx-check passed in $$((SECONDS - start))s"
+
+# The collection's docs as the Ansible documentation site and Automation Hub render them:
+# the plugins' and roles' documentation markup, and docs/docsite/ (extra-docs.yml, links.yml,
+# the rst guides). antsibull-docs calls ansible-doc, so the virtualenv's bin comes first.
+docs-lint: venv collection
+	@start=$$SECONDS
+	cd "$(COLLECTION_LINK)"
+	PATH="$(VENV)/bin:$$PATH" $(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs .
+	echo "== docs-lint passed in $$((SECONDS - start))s"
 
 changelog-lint: venv
 	@start=$$SECONDS
