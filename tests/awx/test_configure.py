@@ -113,8 +113,11 @@ def test_the_credential_type_injects_variables_the_inventory_and_roles_read() ->
     injected = set(credential_type["injectors"]["extra_vars"])
     connection = (ROOT / "inventories" / "example" / "group_vars" / "all" / "connection.yml").read_text(encoding="utf-8")
     read = {name for name in injected if "{{ " + name + " }}" in connection}
-    read |= {name for name in injected if name in _role_options("system_platform_upgrade")}
+    defaults = (ROOT / "roles" / "system_platform_upgrade" / "defaults" / "main.yml").read_text(encoding="utf-8")
+    read |= {name for name in injected if f"{{{{ {name} | default('') }}}}" in defaults}
     assert injected == read, f"nothing reads {sorted(injected - read)}"
+    # a role variable injected as an extra variable would replace the inventory's value, blank or not
+    assert not injected & set(_role_options("system_platform_upgrade")), injected
     fields = {field["id"] for field in credential_type["inputs"]["fields"]}
     (credential,) = [args for dummy, module, args in TASKS if module == "awx.awx.credential"]
     assert set(credential["inputs"]) == fields
