@@ -50,6 +50,21 @@ options:
     ini:
       - section: scada_redundancy
         key: report_dir
+  template:
+    description:
+      - A site's own Jinja2 template for the HTML page, instead of the collection's
+        (C(plugins/plugin_utils/templates/run_report.html.j2), a starting point). It is rendered
+        with autoescape and gets C(report) (the JSON report), C(sections) (the collection's
+        escaped parts - C(cards), C(failures), C(summary), C(readiness), C(timelines),
+        C(archives), C(steps)), C(style), C(definitions) and the helpers C(badge), C(when) and
+        C(duration). A template that cannot be read or rendered is reported as a warning and the
+        collection's page is written instead.
+    type: path
+    env:
+      - name: SCADA_REDUNDANCY_REPORT_TEMPLATE
+    ini:
+      - section: scada_redundancy
+        key: report_template
 author:
   - scada.redundancy contributors (@scada-redundancy)
 """
@@ -57,6 +72,8 @@ author:
 import datetime
 import json
 import os
+
+import jinja2
 
 from ansible import context
 from ansible.inventory.helpers import combine_vars, get_group_vars
@@ -152,6 +169,17 @@ class CallbackModule(StepHooks, CallbackBase):
             "summary": (getattr(stats, "custom", None) or {}).get("_run", {}),
         }
 
+    def _page(self, report):
+        """The HTML page from the site's template when one is set and renders, else the collection's."""
+        template = self.get_option("template")
+        if template:
+            try:
+                return render(report, os.path.abspath(os.path.expanduser(template)))
+            except (OSError, jinja2.TemplateError) as error:
+                self._display.warning(f"scada.redundancy.run_report: the template {template} could not be "
+                                      f"rendered ({type(error).__name__}: {error}); the collection's page is written instead")
+        return render(report)
+
     def v2_playbook_on_stats(self, stats):
         report = self.report(stats)
         folder = os.path.abspath(os.path.expanduser(self.get_option("output_dir")))
@@ -159,7 +187,7 @@ class CallbackModule(StepHooks, CallbackBase):
         try:
             os.makedirs(folder, exist_ok=True)
             paths = {}
-            for ext, text in (("json", json.dumps(report, indent=2, default=str)), ("html", render(report))):
+            for ext, text in (("json", json.dumps(report, indent=2, default=str)), ("html", self._page(report))):
                 paths[ext] = os.path.join(folder, f"{stem}.{ext}")
                 with open(paths[ext] + ".tmp", "w", encoding="utf-8") as handle:
                     handle.write(text)

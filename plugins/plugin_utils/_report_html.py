@@ -2,11 +2,17 @@
 # Copyright: (c) 2026, scada.redundancy contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The run report as one HTML page for a change board: inline CSS and SVG, nothing fetched,
-no script, every value escaped. Reads only the JSON report (see the run_report callback)."""
+no script, every value escaped. Reads only the JSON report (see the run_report callback).
+The page is a Jinja2 template (``templates/run_report.html.j2``, autoescaped) around the parts
+built here; a site may supply its own template."""
 
 from __future__ import annotations
 
+import os
 import typing as t
+
+import jinja2
+import markupsafe
 
 from ansible_collections.scada.redundancy.plugins.plugin_utils._report_svg import (
     DEFINITIONS, clock, duration, esc, legend, timeline)
@@ -234,32 +240,22 @@ def _when(iso: str) -> str:
     return iso.replace("T", " ").replace("+00:00", " UTC")
 
 
-def render(report: t.Mapping[str, t.Any]) -> str:
-    """The whole page."""
-    ok = report["outcome"] == "succeeded"
-    mode = " " + _badge("check mode: nothing was changed", "neutral") if report.get("check_mode") else ""
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Run report: {esc(report['playbook'])} {esc(report['started_utc'])}</title>
-<style>{STYLE}</style></head>
-<body>{DEFINITIONS}
-<header><div class="wrap"><div><h1>Run report: {esc(report['playbook'])}</h1>
-<div class="sub">started {esc(_when(report['started_utc']))} &middot; ended {esc(_when(report['ended_utc']))} &middot;
-wall time {duration(report['wall_seconds'])}</div></div>
-<div>{_badge(report['outcome'], 'ok' if ok else 'bad', 'outcome')}{mode}</div></div></header>
-<main>
-{_cards(report)}
-{_failures(report)}
-{_summary(report)}
-{_readiness(report)}
-<h2>Timeline of each server</h2>
-{_timelines(report)}
-<h2>Archives taken and copied</h2>
-{_archives(report)}
-<h2>Steps</h2>
-{_steps(report)}
-<footer>Written by the scada.redundancy.run_report callback from the results of the collection's modules.
-The JSON report next to this page holds the same data.</footer>
-</main></body></html>
-"""
+#: The page's default template (Jinja2, autoescaped); a site may give its own (run_report's
+#: ``template`` option) with the same variables.
+DEFAULT_TEMPLATE = os.path.join(os.path.dirname(__file__), "templates", "run_report.html.j2")
+
+
+def render(report: t.Mapping[str, t.Any], template: str | None = None) -> str:
+    """The whole page, from ``template`` (a Jinja2 file) or the collection's own.
+
+    :raises jinja2.TemplateError: the template does not render; OSError: it cannot be read.
+    """
+    path = template or DEFAULT_TEMPLATE
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.dirname(os.path.abspath(path))),
+                                     autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    sections = {name: markupsafe.Markup(build(report)) for name, build in (
+        ("cards", _cards), ("failures", _failures), ("summary", _summary), ("readiness", _readiness),
+        ("timelines", _timelines), ("archives", _archives), ("steps", _steps))}
+    return environment.get_template(os.path.basename(path)).render(
+        report=report, sections=sections, style=markupsafe.Markup(STYLE), definitions=markupsafe.Markup(DEFINITIONS),
+        badge=lambda text, kind, extra="": markupsafe.Markup(_badge(text, kind, extra)), when=_when, duration=duration)

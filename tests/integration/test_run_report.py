@@ -358,3 +358,27 @@ def test_a_system_platform_run_gets_an_engine_timeline(sp_reported):
     for written in (jsons[0].read_text(), jsons[0].with_suffix(".html").read_text()):
         for secret in (SP_SECRET, sp_plant.PASSWORD, plants.PASSWORD):
             assert secret not in written
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_site_template_makes_the_page_and_a_broken_one_falls_back(tmp_path, broken):
+    play = tmp_path / "site_play.yml"
+    play.write_text(yaml.safe_dump([{"name": "A site play", "hosts": "localhost", "gather_facts": False,
+                                     "tasks": [{"name": "Say hello", "ansible.builtin.debug": {"msg": "hello"}}]}]))
+    inventory = tmp_path / "local.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {"ansible_connection": "local"}}}}))
+    template = tmp_path / "site.html.j2"
+    template.write_text("{{ report.no_such_key }}" if broken else
+                        "<html><h1>Plant A: {{ report.playbook }} {{ report.outcome }}</h1>{{ sections.steps }}</html>")
+    reports = tmp_path / "reports"
+    run = run_playbook(play, inventory, tmp_path,
+                       env={"ANSIBLE_CALLBACKS_ENABLED": "record_results,scada.redundancy.run_report",
+                            "SCADA_REDUNDANCY_REPORT_DIR": str(reports),
+                            "SCADA_REDUNDANCY_REPORT_TEMPLATE": str(template)})
+    assert run.rc == 0, run.output
+    dummy, page = _report(reports, "site_play")
+    html = page.read_text(encoding="utf-8")
+    if broken:
+        assert "could not be rendered" in run.output and html.startswith("<!DOCTYPE html>")
+    else:
+        assert html.startswith("<html><h1>Plant A: site_play succeeded</h1>")
