@@ -12,13 +12,9 @@ import time
 import pytest
 
 from support.ansible_run import ROOT, run_playbook
-from support.lab import credentials, full_lab_inventory, lab_spec
+from support.lab import READS, credentials, full_lab_inventory, lab_spec
 
 pytestmark = pytest.mark.timeout(900)
-#: What a read leaves on the twin's timeline (as the dry run's test counts them).
-READS = {"wsman.auth_succeeded", "winrs.shell_created", "winrs.command", "winrs.command_started",
-         "winrs.command_finished", "winrs.shell_deleted", "operation", "sp.grhelper.compile",
-         "sp.grhelper.run"}
 SETTINGS = {"Alarm": {"MonitorRequestTimeout": "30"}}
 
 

@@ -13,12 +13,9 @@ import pytest
 
 from support.ansible_run import ROOT, run_playbook
 from support.awx_slicing import sliced_hosts, write_slice_inventory
-from support.lab import credentials, full_lab_inventory, lab_spec
+from support.lab import READS, credentials, full_lab_inventory, lab_spec
 
 pytestmark = pytest.mark.timeout(600)
-READS = {"wsman.auth_succeeded", "winrs.shell_created", "winrs.command", "winrs.command_started",
-         "winrs.command_finished", "winrs.shell_deleted", "operation", "sp.grhelper.compile",
-         "sp.grhelper.run"}
 
 
 def test_awx_slicing_splits_every_pair_named_side_by_side():

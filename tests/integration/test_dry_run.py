@@ -11,14 +11,9 @@ import time
 import pytest
 
 from support.ansible_run import ROOT, run_playbook
-from support.lab import credentials, full_lab_inventory, lab_spec
+from support.lab import READS, credentials, full_lab_inventory, lab_spec
 
 PLAYBOOKS = ROOT / "playbooks"
-#: What a read leaves on the timeline. The GRAccess helper is the collection's own tool,
-#: compiled once into C:\ProgramData\scada.redundancy\grhelper (it must exist to read a galaxy).
-READS = {"wsman.auth_succeeded", "winrs.shell_created", "winrs.command", "winrs.command_started",
-         "winrs.command_finished", "winrs.shell_deleted", "operation", "sp.grhelper.compile",
-         "sp.grhelper.run"}
 #: Three minutes at the lab's time scale.
 DRY_RUN_SECONDS = 180
 

@@ -68,3 +68,11 @@ def full_lab_inventory(plant: Any, folder: pathlib.Path) -> pathlib.Path:
 def credentials() -> list[str]:
     """ansible-playbook arguments that log on with the account of :func:`lab_spec`'s plant."""
     return ["-e", json.dumps({"ansible_user": plants.USER, "ansible_password": plants.PASSWORD})]
+
+
+#: What a read-only run leaves on the twin's timeline: connections, commands, the agent's
+#: operations, and the GRAccess helper (the collection's own tool, compiled once into
+#: C:\ProgramData\scada.redundancy\grhelper; it must exist to read a galaxy).
+READS = frozenset({"wsman.auth_succeeded", "winrs.shell_created", "winrs.command", "winrs.command_started",
+                   "winrs.command_finished", "winrs.shell_deleted", "operation", "sp.grhelper.compile",
+                   "sp.grhelper.run"})
