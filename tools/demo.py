@@ -12,7 +12,8 @@
 5. Summarise (the run report callback also writes a JSON report and an HTML page for the
    change board under build/demo/reports/): the steps with their durations (printed by the callback), the backups taken
    with their SHA-256, the Power Operation pair's availability as the twin measured it (the
-   gap, in which neither server ran its I/O Server, must be zero), and for each engine pair
+   gap, in which neither server ran its I/O Server, must be zero), the time the pair ran
+   without redundancy (from the standby's restart until both run the new project), and for each engine pair
    its failovers (exactly one) and its measured downtime.
 The plant is stopped at the end whatever happened.
 """
@@ -67,6 +68,11 @@ def summarise(env_timings: pathlib.Path) -> bool:
               f"{len(report['gaps'])} interval(s); handovers: {handovers or 'none'}")
         ok = ok and report["gap_seconds"] == 0
     print("  zero gap: the plant was supervised throughout" if ok else "  GAP: the plant was unsupervised")
+    print("\n== Time without redundancy (both servers running every process with the same project)")
+    for pair, report in json.loads(twin("redundancy")).items():
+        print(f"  {pair}: {report['seconds']:.1f}s ({report['modelled_seconds']:.1f} modelled seconds) in "
+              f"{len(report['windows'])} window(s); redundant now: {'yes' if report['redundant_now'] else 'NO'}")
+        ok = ok and report["redundant_now"]
     return summarise_galaxies() and ok
 
 

@@ -30,6 +30,9 @@ def test_the_benchmarks_run_and_report(tmp_path):
 
     update = results["orchestration"]
     assert update["median_modelled_critical_path_seconds"] > 0 and update["median_overhead_ratio"] > 1
+    # the pair is not redundant for a while, and longer than the vendor work inside that window
+    assert update["median_redundancy_window_seconds"] > update["median_redundancy_window_modelled_minimum_seconds"] > 0
+    assert "Time without redundancy" in table
     rows = {row["module"]: row for row in update["roundtrips"]}
     assert {"project_backup", "project_compile", "runtime", "archive_copy"} <= set(rows)
     # A compile of many modelled seconds is waited on in its own PowerShell, never by pollers:

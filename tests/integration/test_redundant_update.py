@@ -75,6 +75,13 @@ def test_the_update_follows_the_procedures_order(lab, tmp_path):
         for project in ("PlantProject", "Site_Include"):
             assert store.fingerprint(project) == ews.fingerprint(project), (host, project)
     assert plant.availability()["lab"]["gap_seconds"] == 0
+    # redundancy is lost once: from the standby's restart until both run the new project
+    redundancy = plant.redundancy()["lab"]
+    [window] = redundancy["windows"]
+    standby_stop = min(e.time for e in events if e.kind == "po.process" and e.host == "po-b"
+                       and e.data["state"] != "Running")
+    assert abs(window["start"] - standby_stop) < 0.05 and redundancy["redundant_now"] is True
+    assert window["modelled_seconds"] == window["seconds"] / plant.costs.time_scale > 0
 
 
 def test_a_rerun_changes_nothing(lab, tmp_path):

@@ -133,3 +133,40 @@ def test_a_pair_needs_one_primary_and_one_standby(make_hosts):
                        host_data("po-b", 2, pair=PAIR, configured_role="primary"))
     with pytest.raises(SpecError, match="one primary and one standby"):
         wire(hosts)
+
+
+def _windows(pair):
+    return [(round(w.start, 3), round(w.end, 3)) for w in pair.redundancy().intervals]
+
+
+def test_redundancy_is_lost_from_the_standbys_restart_until_both_run_the_same_new_project(pair_hosts):
+    primary, standby = pair_hosts
+    po_a, po_b = primary.power_operation, standby.power_operation
+    pair = po_a.pair
+    assert pair.redundant() and _windows(pair) == []
+    for po in (po_b, po_a):  # the same change compiled on both, standby first
+        po.projects.apply_change("PlantProject", {"Overview.ctg": b"changed"})
+        po.compiler.compile("PlantProject")
+    po_b.runtime.restart_all()
+    settle(primary, standby)
+    # the standby runs the new project, the primary the old: not redundant yet
+    assert not pair.redundant() and po_b.live_role() == "standby"
+    po_a.runtime.restart_all()
+    settle(primary, standby)
+    assert pair.redundant()
+    events = [e for e in primary.timeline.events(PAIR, "po.redundant")]
+    assert [e.data["redundant"] for e in events] == [True, False, True]
+    [(start, end)] = _windows(pair)
+    restarts = [e.time for e in standby.timeline.events("po-b", "po.process") if e.data["state"] != "Running"]
+    assert abs(start - restarts[0]) < 0.05  # from the standby's first process leaving Running
+    last_running = max(e.time for e in primary.timeline.events("po-a", "po.process") if e.data["state"] == "Running")
+    assert abs(end - last_running) < 0.05  # to the primary's last process Running on the new project
+
+
+def test_a_restart_with_the_same_project_costs_redundancy_only_while_it_lasts(pair_hosts):
+    primary, standby = pair_hosts
+    standby.power_operation.runtime.restart_all()
+    settle(primary, standby)
+    pair = standby.power_operation.pair
+    [(start, end)] = _windows(pair)
+    assert pair.redundant() and end > start

@@ -11,6 +11,12 @@ cost the PowerShell start like any operation), so they add nothing to the modell
 A pair's modelled critical path is the union of its two servers' modelled intervals (the
 procedure runs the servers one after the other); the overhead ratio is the run's wall time
 over that.
+
+The redundancy window is what the plant pays: the time a pair is not redundant (the twin's
+``plant.redundancy()``: from the standby's restart until both servers run the new project with
+every process Running). Its modelled minimum is the vendor work the procedure's order puts
+inside it - the union of the pair's modelled intervals clipped to the window - so the window
+over that minimum is the orchestration's share of the plant's exposure.
 """
 
 from __future__ import annotations
@@ -43,6 +49,10 @@ def run(pairs: int, repetitions: int, time_scale: float, octet: int, work: pathl
             "median_wall_seconds": round(statistics.median(walls), 3),
             "median_modelled_critical_path_seconds": round(statistics.median(modelled), 3),
             "median_overhead_ratio": round(statistics.median(r["overhead_ratio"] for r in runs), 3),
+            "median_redundancy_window_seconds": round(statistics.median(r["redundancy_window_seconds"] for r in runs), 3),
+            "median_redundancy_window_modelled_minimum_seconds": round(statistics.median(
+                r["redundancy_window_modelled_minimum_seconds"] for r in runs), 3),
+            "median_redundancy_window_ratio": _median_or_none([r["redundancy_window_ratio"] for r in runs]),
             "median_cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in runs), 3),
             "median_peak_pss_mib": round(statistics.median(r["peak_pss_mib"] for r in runs), 1),
             "roundtrips": roundtrips.summarise(work / "roundtrips.jsonl") if count_roundtrips else None,
@@ -78,13 +88,21 @@ def _once(pairs: int, time_scale: float, octet: int, work: pathlib.Path, count_r
             raise RuntimeError(f"update benchmark: the update of {pairs} pair(s) failed:\n{done.output[-3000:]}")
         events = [e for e in plant.timeline.events() if e.time >= start]
         gaps = [report["gap_seconds"] for report in plant.availability().values()]
+        windows = {pair: [(w["start"], w["end"]) for w in report["windows"]]
+                   for pair, report in plant.redundancy().items()}
     finally:
         control.stop()
         plant.stop()
     per_pair = _modelled_per_pair(events, plant)
     critical = max(per_pair.values()) * 1.0
     last = max(e.time for e in events)
+    inside = _modelled_per_pair(events, plant, windows)
+    slowest = max(windows, key=lambda pair: sum(end - begin for begin, end in windows[pair]))
+    window = sum(end - begin for begin, end in windows[slowest])
     return {**done.summary(),
+            "redundancy_window_seconds": round(window, 3),
+            "redundancy_window_modelled_minimum_seconds": round(inside.get(slowest, 0.0), 3),
+            "redundancy_window_ratio": round(window / inside[slowest], 3) if inside.get(slowest) else None,
             "modelled_critical_path_seconds": round(critical / time_scale, 3) if time_scale else 0.0,
             "modelled_critical_path_real_seconds": round(critical, 3),
             "overhead_ratio": round(done.wall_seconds / critical, 3) if critical else None,
@@ -93,14 +111,24 @@ def _once(pairs: int, time_scale: float, octet: int, work: pathlib.Path, count_r
             "slowest_steps": _slowest_steps(timings)}
 
 
-def _modelled_per_pair(events: list[Any], plant: Any) -> dict[str, float]:
-    """Real seconds of modelled vendor work per pair: the union of its servers' intervals."""
+def _modelled_per_pair(events: list[Any], plant: Any,
+                       within: dict[str, list[tuple[float, float]]] | None = None) -> dict[str, float]:
+    """Real seconds of modelled vendor work per pair: the union of its servers' intervals,
+    with ``within`` only their parts inside the pair's given intervals."""
     intervals: dict[str, list[tuple[float, float]]] = {}
     for host, spans in _modelled_intervals(events).items():
         pair = (plant.spec.host(host).products.get("power_operation") or {}).get("pair")
         if pair:
+            if within is not None:
+                spans = [(max(b, wb), min(e, we)) for b, e in spans for wb, we in within.get(pair, [])
+                         if min(e, we) > max(b, wb)]
             intervals.setdefault(pair, []).extend(spans)
     return {pair: _union_length(spans) for pair, spans in intervals.items()}
+
+
+def _median_or_none(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(statistics.median(known), 3) if known else None
 
 
 def _modelled_intervals(events: list[Any]) -> dict[str, list[tuple[float, float]]]:

@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                                   ("state", _state, "print the plant's state as JSON"),
                                   ("availability", _availability,
                                    "print each pair's availability gaps as JSON"),
+                                  ("redundancy", _redundancy,
+                                   "print each pair's windows without redundancy as JSON"),
                                   ("galaxies", _galaxies,
                                    "print each galaxy's engine pairs, failovers and downtime as JSON")):
         cmd = sub.add_parser(name, help=help_text)
@@ -148,6 +150,10 @@ def _state(args: argparse.Namespace) -> int:
 
 def _availability(args: argparse.Namespace) -> int:
     return _print(_client(args).availability())
+
+
+def _redundancy(args: argparse.Namespace) -> int:
+    return _print(_client(args).redundancy())
 
 
 def _galaxies(args: argparse.Namespace) -> int:

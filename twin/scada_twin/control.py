@@ -1,6 +1,6 @@
 """The plant's control surface: a small JSON API on a loopback port, and its client.
 
-Routes: ``GET /state``, ``GET /availability``, ``GET /galaxies``, ``GET /stats``, ``GET /timeline?host=&kind=``, ``POST /faults`` (``{"host", "kind",
+Routes: ``GET /state``, ``GET /availability``, ``GET /redundancy``, ``GET /galaxies``, ``GET /stats``, ``GET /timeline?host=&kind=``, ``POST /faults`` (``{"host", "kind",
 "count", "params"}``), ``DELETE /faults?host=&kind=``, ``POST /stop``. Used by the CLI, the
 molecule scenarios and tests that run the twin in another process.
 """
@@ -59,6 +59,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reply(200, plant.state())
         elif url.path == "/availability":
             self._reply(200, plant.availability())
+        elif url.path == "/redundancy":
+            self._reply(200, plant.redundancy())
         elif url.path == "/galaxies":
             self._reply(200, plant.galaxies_report())
         elif url.path == "/stats":
@@ -122,6 +124,9 @@ class ControlClient:
 
     def availability(self) -> dict[str, Any]:
         return self._call("GET", "/availability")
+
+    def redundancy(self) -> dict[str, Any]:
+        return self._call("GET", "/redundancy")
 
     def galaxies(self) -> dict[str, Any]:
         return self._call("GET", "/galaxies")

@@ -176,6 +176,22 @@ class Plant:
             }
         return report
 
+    def redundancy(self) -> dict[str, Any]:
+        """Each Power Operation pair's windows without redundancy so far (both servers running
+        every process with the same project, see power_operation/pairs.py): what an update
+        costs the plant. Times as :meth:`availability`."""
+        report = {}
+        for name, pair in self.pairs.items():
+            measured = pair.redundancy()
+            report[name] = {
+                "windows": [{"start": w.start, "end": w.end, "seconds": w.length,
+                             "modelled_seconds": w.length / self.costs.time_scale} for w in measured.intervals],
+                "seconds": measured.total,
+                "modelled_seconds": measured.modelled(self.costs.time_scale).total,
+                "redundant_now": pair.redundant(),
+            }
+        return report
+
     def _host_state(self, host: Host) -> dict[str, Any]:
         return {
             "address": host.address,

@@ -22,6 +22,12 @@ changed: ``process`` (a runtime process of a member), ``host_died`` or ``host_ba
 member's host), ``partner_silent`` (the survivor gave up waiting)}; the pair's availability
 gaps are the intervals in which ``active`` was None.
 
+The pair is *redundant* while both members are operative, run every runtime process and run
+the same compiled project (the loaded set fingerprint). Changes are ``po.redundant`` events
+{pair, redundant, cause}; the intervals without redundancy are what an update costs the plant
+("When only one node is upgraded, backup and failover are not available"), measured by
+:meth:`Pair.redundancy`.
+
 The plant calls :func:`wire` once with all its hosts after building them.
 """
 
@@ -31,6 +37,7 @@ import contextlib
 import threading
 from typing import TYPE_CHECKING, Iterable
 
+from ..outages import outages
 from ..spec import SpecError
 from ..timeline import Timeline
 from ..scheduler import SchedulerStopped, Timer
@@ -55,6 +62,7 @@ class Pair:
         self._lock = threading.Lock()  # the members' states
         self._recording = threading.Lock()  # one po.active decision at a time
         self._active: object = _UNSET  # host name of the active member, or None
+        self._redundant: object = _UNSET  # whether the pair was redundant at the last change
         self._operative = {primary.host_name: True, standby.host_name: True}
         self._isolated: set[str] = set()  # members that gave up on a silent partner
         self._noticing: dict[str, Timer] = {}  # member -> its wait for a silent partner
@@ -120,6 +128,24 @@ class Pair:
     def _serves(self, member: "PowerOperation", process: str) -> bool:
         return self._operative[member.host_name] and _runs(member, process)
 
+    def redundant(self) -> bool:
+        """Both members operative, every runtime process Running, the same project loaded."""
+        with self._lock:
+            operative = all(self._operative.values())
+        statuses = [member.runtime.status() for member in self.members]
+        running = all(s.loaded is not None and s.processes and all(p.state == "Running" for p in s.processes)
+                      for s in statuses)
+        return operative and running and statuses[0].loaded.fingerprint == statuses[1].loaded.fingerprint
+
+    def redundancy(self, start: float = 0.0, end: float | None = None) -> Availability:
+        """Intervals in which the pair was not redundant (timeline seconds)."""
+        events = self._timeline.events()
+        if end is None:
+            end = max([start] + [e.time for e in events])
+        changes = ((e.time, self.name, bool(e.data.get("redundant"))) for e in events
+                   if e.kind == "po.redundant" and e.data.get("pair") == self.name)
+        return outages(changes, {}, start=start, end=end)
+
     def availability(self, start: float = 0.0, end: float | None = None) -> Availability:
         """Gaps in which no member was active (timeline seconds)."""
         return availability(self._timeline.events(), self.name, start=start, end=end)
@@ -132,8 +158,7 @@ class Pair:
         return None
 
     def _changed(self, process: str, state: str) -> None:
-        if process == IO_SERVER:
-            self._update("process")
+        self._update("process")  # any process: redundancy needs every one Running
 
     def _update(self, cause: str) -> None:
         with self._recording:
@@ -143,6 +168,11 @@ class Pair:
                 self._active = name
                 self._timeline.record(self.name, "po.active", pair=self.name, active=name,
                                       configured_role=member.configured_role if member else None,
+                                      cause=cause)
+            redundant = self.redundant()
+            if redundant != self._redundant:
+                self._redundant = redundant
+                self._timeline.record(self.name, "po.redundant", pair=self.name, redundant=redundant,
                                       cause=cause)
 
 
