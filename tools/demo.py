@@ -52,7 +52,7 @@ def playbook(name: str, *extra: str, env: dict[str, str]) -> int:
 
 def summarise(env_timings: pathlib.Path) -> bool:
     print("\n== Backups taken before the change (on the controller)")
-    for path in sorted((WORK / "backups").rglob("*.ctz")):
+    for path in sorted([*(WORK / "backups").rglob("*.ctz"), *(WORK / "backups").rglob("*.cab")]):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         print(f"  {path.relative_to(WORK)}  {path.stat().st_size:,} bytes  sha256 {digest}")
     if env_timings.exists():
