@@ -124,3 +124,12 @@ def test_every_drift_kind_is_a_finding_for_the_right_server(lab, tmp_path):
     assert "drift found" in html and 'class="finding fingerprints_differ"' in html
     stats = next(r for r in run.results if r["task"].endswith("Give AWX the audit's summary"))
     assert stats["result"]["ansible_stats"]["data"]["scada_redundancy_audit"]["counts"] == report["counts"]
+
+
+def test_a_galaxy_node_that_does_not_answer_is_a_finding_not_a_pass(lab, tmp_path):
+    plant, _, _ = lab
+    plant.inject("sp-b", "down")
+    run, report, _ = _audit(lab, tmp_path)
+    assert run.rc != 0 and report["passed"] is False
+    [galaxy] = report["galaxies"]  # still audited, with the node that did not answer named
+    assert ("unreadable", "sp-b") in _kinds(report)
