@@ -86,7 +86,9 @@ def summarise_galaxies() -> bool:
             statuses = ", ".join(f"{e} {s}" for e, s in report["statuses"].items())
             print(f"  pair {pair}: {report['failovers']} failover(s); downtime "
                   f"{report['downtime_seconds']:.2f}s ({report['modelled_downtime_seconds']:.1f} modelled "
-                  f"seconds) in {len(report['downtime'])} interval(s); now {statuses}")
+                  f"seconds) in {len(report['downtime'])} interval(s); without redundancy "
+                  f"{report['without_redundancy_seconds']:.1f}s ({report['modelled_without_redundancy_seconds']:.1f} "
+                  f"modelled seconds); now {statuses}")
             ok = ok and report["failovers"] == 1
     print("  one failover per pair, as the vendor procedure promises" if ok
           else "  NOT one failover per pair")

@@ -195,6 +195,20 @@ def test_downtime_is_read_from_the_engine_status_events():
     assert downtime.downtime(events, "other-pair").intervals == ()
 
 
+def test_redundancy_is_read_as_one_engine_active_and_its_partner_ready():
+    def event(seq, time, engine, status):
+        return Event(seq, time, "h", "sp.engine.status", {"engine": engine, "pair": "P", "status": status})
+
+    events = [event(0, 0.0, "A", "Active"), event(1, 0.0, "B", "Standby - Ready"),
+              event(2, 1.0, "B", None),                            # the standby's node upgraded
+              event(3, 2.0, "B", "Active - Upgrade"), event(4, 2.0, "A", None),  # the one failover
+              event(5, 3.0, "A", "Standby - Syncing Data"), event(6, 3.5, "B", "Active"),
+              event(7, 4.0, "A", "Standby - Ready"), Event(8, 5.0, "h", "other", {})]
+    found = downtime.without_redundancy(events, "P")
+    assert [(i.start, i.end) for i in found.intervals] == [(1.0, 4.0)]  # not the initial events' instant
+    assert downtime.without_redundancy(events, "other-pair").intervals == ()
+
+
 def test_every_change_is_on_the_timeline_with_an_sp_kind(make_galaxy):
     galaxy, hosts = make_galaxy()
     gr = hosts["gr"]

@@ -137,18 +137,24 @@ class Plant:
 
     def galaxies_report(self) -> dict[str, Any]:
         """Each galaxy's version and platforms, and per redundant engine pair its statuses,
-        failovers and downtime (no engine Active) so far, in timeline and modelled seconds."""
+        failovers, downtime (no engine Active) and time without redundancy (not Active +
+        Standby - Ready) so far, in timeline and modelled seconds."""
         report = {}
         for name, galaxy in self.galaxies.items():
             snapshot = galaxy.snapshot()
             pairs = {}
             for pair in snapshot["pairs"]:
                 down = galaxy.downtime(pair["name"])
+                exposed = galaxy.without_redundancy(pair["name"])
                 pairs[pair["name"]] = {
                     **pair,
                     "downtime": [{"start": i.start, "end": i.end, "seconds": i.length} for i in down.intervals],
                     "downtime_seconds": down.total,
                     "modelled_downtime_seconds": down.modelled(self.costs.time_scale).total,
+                    "without_redundancy": [{"start": i.start, "end": i.end, "seconds": i.length}
+                                           for i in exposed.intervals],
+                    "without_redundancy_seconds": exposed.total,
+                    "modelled_without_redundancy_seconds": exposed.modelled(self.costs.time_scale).total,
                 }
             report[name] = {"version": snapshot["version"], "upgrade_required": snapshot["upgrade_required"],
                             "platforms": snapshot["platforms"], "pairs": pairs}

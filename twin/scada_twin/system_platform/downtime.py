@@ -17,7 +17,7 @@ from ..outages import Interval, Outages as Downtime, outages
 from ..timeline import Event
 from . import states
 
-__all__ = ["Downtime", "Interval", "downtime"]
+__all__ = ["Downtime", "Interval", "downtime", "without_redundancy"]
 
 
 def downtime(events: Iterable[Event], pair: str, *, start: float = 0.0,
@@ -28,4 +28,24 @@ def downtime(events: Iterable[Event], pair: str, *, start: float = 0.0,
         end = max([start] + [e.time for e in events])
     changes = ((e.time, e.data["engine"], states.is_active(e.data.get("status")))
                for e in events if e.kind == "sp.engine.status" and e.data.get("pair") == pair)
+    return outages(changes, {}, start=start, end=end)
+
+
+def without_redundancy(events: Iterable[Event], pair: str, *, start: float = 0.0,
+                       end: float | None = None) -> Downtime:
+    """Intervals of ``pair`` in ``[start, end]`` without redundancy: not one engine ``Active``
+    and its partner ``Standby - Ready`` (an engine upgraded alone runs ``Active - Upgrade`` or
+    ``Active - Partner not Upgraded``; a partner syncing, shut down or missing is not ready)."""
+    events = sorted(events, key=lambda e: e.seq)
+    if end is None:
+        end = max([start] + [e.time for e in events])
+    statuses: dict[str, str | None] = {}
+    changes = []
+    for event in events:
+        if event.kind == "sp.engine.status" and event.data.get("pair") == pair:
+            statuses[event.data["engine"]] = event.data.get("status")
+            if len(statuses) < 2:
+                continue  # the pair's initial statuses arrive one engine at a time
+            redundant = sorted(str(s) for s in statuses.values()) == [states.ACTIVE, states.STANDBY_READY]
+            changes.append((event.time, pair, redundant))
     return outages(changes, {}, start=start, end=end)

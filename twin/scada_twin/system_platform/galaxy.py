@@ -182,6 +182,12 @@ class Galaxy:
         name = self.pair(pair).name
         return downtime.downtime(self.timeline.events(), name, start=start, end=end)
 
+    def without_redundancy(self, pair: str, start: float = 0.0,
+                           end: float | None = None) -> downtime.Downtime:
+        """Intervals in which ``pair`` was not Active + Standby - Ready (timeline seconds)."""
+        name = self.pair(pair).name
+        return downtime.without_redundancy(self.timeline.events(), name, start=start, end=end)
+
     # -- run time (called with the lock held) ----------------------------------------------
     def start_platform(self, platform: Platform) -> None:
         """A deployed platform runs, and starts the deployed engines it hosts."""
