@@ -15,7 +15,6 @@ when it failed; an approval node succeeds when approved and fails when denied.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import pathlib
 import sys
@@ -122,7 +121,3 @@ def _render(extra_data: Any, template: dict[str, Any]) -> dict[str, Any]:
     if text == "{{ {item.phase_variable: 'primary'} }}":
         return {template["phase_variable"]: "primary"}
     raise AssertionError(f"extra_data {text!r} of awx/configure.yml is not one this harness renders")
-
-
-def load_json(path: pathlib.Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
